@@ -1,6 +1,5 @@
 package io.skiff.store.sqlite;
 
-import io.skiff.clock.Clock;
 import io.skiff.store.Store;
 import java.nio.file.Path;
 
@@ -28,7 +27,7 @@ public final class SqliteStore {
    * @throws io.skiff.store.StorageFailureException naming the file if it is not a Skiff database
    *     or is corrupted; the file is left as it was
    */
-  public static Store open(Path file, Options options, Clock clock) {
+  public static Store open(Path file, Options options) {
     throw new UnsupportedOperationException("sqlite backend not implemented yet: " + file);
   }
 }
