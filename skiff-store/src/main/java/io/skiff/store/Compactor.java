@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compacts a store in the background so that it keeps a window of history: at least {@code
- * window} of time and at least {@code minRevisions} revisions, like the API server's periodic etcd
+ * Compacts a store in the background so that it keeps a window of history: at least {@code window}
+ * of time and at least {@code minRevisions} revisions, like the API server's periodic etcd
  * compaction. Every {@code interval} it notes the current revision; it compacts to the newest noted
  * revision that is older than the window and more than {@code minRevisions} behind the head.
  */

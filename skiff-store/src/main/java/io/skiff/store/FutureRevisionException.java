@@ -7,7 +7,9 @@ public final class FutureRevisionException extends StoreException {
 
   public FutureRevisionException(long requestedRevision, long currentRevision) {
     super(
-        "revision " + requestedRevision + " is in the future; current revision is "
+        "revision "
+            + requestedRevision
+            + " is in the future; current revision is "
             + currentRevision);
     this.requestedRevision = requestedRevision;
     this.currentRevision = currentRevision;

@@ -5,7 +5,7 @@ public final class KeyExistsException extends StoreException {
   private final String key;
 
   public KeyExistsException(String key) {
-    super(String.format("key "%s" already exists", key));
+    super("key \"" + key + "\" already exists");
     this.key = key;
   }
 

@@ -5,7 +5,7 @@ public final class KeyNotFoundException extends StoreException {
   private final String key;
 
   public KeyNotFoundException(String key) {
-    super(String.format("key "%s" not found", key));
+    super("key \"" + key + "\" not found");
     this.key = key;
   }
 

@@ -28,7 +28,14 @@ public record KeyValue(String key, byte[] value, long createRevision, long modRe
 
   @Override
   public String toString() {
-    return "KeyValue[" + key + ", " + (value == null ? "null" : value.length + " bytes")
-        + ", create=" + createRevision + ", mod=" + modRevision + "]";
+    return "KeyValue["
+        + key
+        + ", "
+        + (value == null ? "null" : value.length + " bytes")
+        + ", create="
+        + createRevision
+        + ", mod="
+        + modRevision
+        + "]";
   }
 }

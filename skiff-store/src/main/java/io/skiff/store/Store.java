@@ -58,7 +58,9 @@ public interface Store extends AutoCloseable {
   /** Largest value: 3 MiB, like etcd's default request limit that Kubernetes is built around. */
   int MAX_VALUE_BYTES = 3 * 1024 * 1024;
 
-  /** Passed as the expected revision of {@link #update} or {@link #delete}: write unconditionally. */
+  /**
+   * Passed as the expected revision of {@link #update} or {@link #delete}: write unconditionally.
+   */
   long ANY_REVISION = 0;
 
   /** Passed as the revision of {@link #list}: read the latest state. */
@@ -127,8 +129,8 @@ public interface Store extends AutoCloseable {
   Watch watch(String prefix, long fromRevision, WatchListener listener);
 
   /**
-   * Forgets history at and below {@code revision}, keeping the state at {@code revision}. Compacting
-   * at or below the current compacted revision does nothing.
+   * Forgets history at and below {@code revision}, keeping the state at {@code revision}.
+   * Compacting at or below the current compacted revision does nothing.
    *
    * @throws FutureRevisionException if {@code revision} is above the current revision
    */

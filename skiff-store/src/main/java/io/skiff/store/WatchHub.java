@@ -94,9 +94,8 @@ public final class WatchHub implements AutoCloseable {
    *
    * @throws CompactedException from {@code history}, in which case nothing is registered
    */
-  public Watch register(
-      String prefix, long fromRevision, WatchListener listener, History history) {
-    Watcher w = new Watcher(prefix, listener);
+  public Watch register(String prefix, long fromRevision, WatchListener listener, History history) {
+    Watcher w = new Watcher(prefix, fromRevision, listener);
     long upTo;
     synchronized (this) {
       if (closed) {
@@ -164,24 +163,34 @@ public final class WatchHub implements AutoCloseable {
 
   private final class Watcher implements Watch {
     final String prefix;
+    // Events at or below this are not wanted: the watch may start beyond the head.
+    final long fromRevision;
     final WatchListener listener;
     // Guarded by this watcher's monitor.
     private final ArrayDeque<WatchEvent> queue = new ArrayDeque<>();
     private List<WatchEvent> buffered = new ArrayList<>();
     private boolean draining;
     private boolean ended;
+    private boolean overflowed;
     private StoreException endedBy;
     private long lastQueued;
     private long lastDelivered;
 
-    Watcher(String prefix, WatchListener listener) {
+    Watcher(String prefix, long fromRevision, WatchListener listener) {
       this.prefix = prefix;
+      this.fromRevision = fromRevision;
       this.listener = listener;
     }
 
     synchronized void offerLive(List<WatchEvent> events) {
       if (ended) {
         return;
+      }
+      if (events.getFirst().revision() <= fromRevision) {
+        events = events.stream().filter(e -> e.revision() > fromRevision).toList();
+        if (events.isEmpty()) {
+          return;
+        }
       }
       if (buffered != null) {
         buffered.addAll(events);
@@ -220,7 +229,8 @@ public final class WatchHub implements AutoCloseable {
       queue.clear();
       remove(this);
       ended = true;
-      endedBy = new WatchOverflowException(lastDelivered);
+      // The error is built when it is delivered, so it counts a batch that was in flight.
+      overflowed = true;
       scheduleDrain();
     }
 
@@ -262,6 +272,10 @@ public final class WatchHub implements AutoCloseable {
         StoreException error = null;
         synchronized (this) {
           if (queue.isEmpty()) {
+            if (overflowed) {
+              overflowed = false;
+              endedBy = new WatchOverflowException(lastDelivered);
+            }
             if (endedBy != null) {
               error = endedBy;
               endedBy = null;
