@@ -4,6 +4,7 @@ import io.skiff.clock.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +23,44 @@ public final class Compactor implements AutoCloseable {
   private final Duration window;
   private final long minRevisions;
   private final Duration interval;
+  private final Executor executor;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
   private Clock.Timer timer;
   private boolean closed;
 
   private record Sample(Instant at, long revision) {}
 
+  /**
+   * @param executor runs each compaction step: compacting a large store takes a while and must not
+   *     hold up the clock's timer thread
+   */
   public Compactor(
-      Store store, Clock clock, Duration window, long minRevisions, Duration interval) {
+      Store store,
+      Clock clock,
+      Duration window,
+      long minRevisions,
+      Duration interval,
+      Executor executor) {
     this.store = store;
     this.clock = clock;
     this.window = window;
     this.minRevisions = minRevisions;
     this.interval = interval;
+    this.executor = executor;
   }
 
-  /** The defaults of {@code skiff up}: five minutes and 1,000 revisions, checked every 30 s. */
+  /**
+   * The defaults of {@code skiff up}: five minutes and 1,000 revisions, checked every 30 s, on a
+   * virtual thread.
+   */
   public static Compactor withDefaults(Store store, Clock clock) {
-    return new Compactor(store, clock, Duration.ofMinutes(5), 1000, Duration.ofSeconds(30));
+    return new Compactor(
+        store,
+        clock,
+        Duration.ofMinutes(5),
+        1000,
+        Duration.ofSeconds(30),
+        Thread.ofVirtual().name("skiff-compactor")::start);
   }
 
   public synchronized Compactor start() {
@@ -77,7 +98,7 @@ public final class Compactor implements AutoCloseable {
     } catch (StoreException e) {
       log.warn("compaction failed; will try again in {}", interval, e);
     }
-    timer = clock.schedule(interval, this::tick);
+    timer = clock.schedule(interval, () -> executor.execute(this::tick));
     return compactedTo;
   }
 

@@ -14,7 +14,7 @@ class CompactorTest {
   private final ManualClock clock = new ManualClock();
   private final MemoryStore store = new MemoryStore();
   private final Compactor compactor =
-      new Compactor(store, clock, Duration.ofMinutes(5), 100, Duration.ofMinutes(1));
+      new Compactor(store, clock, Duration.ofMinutes(5), 100, Duration.ofMinutes(1), Runnable::run);
 
   @AfterEach
   void close() {
