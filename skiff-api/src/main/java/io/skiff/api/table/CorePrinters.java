@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.skiff.api.validation.Quantities;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -373,7 +374,7 @@ final class CorePrinters {
     String accessModes = "";
     if (!volume.isEmpty()) {
       accessModes = accessModes(list(status.getAccessModes()));
-      capacity = Quantities.canonical(map(status.getCapacity()).get("storage"));
+      capacity = canonical(map(status.getCapacity()).get("storage"));
     }
     String storageClass =
         Cells.map(Cells.meta(pvc).getAnnotations())
@@ -423,5 +424,15 @@ final class CorePrinters {
       return "N/A";
     }
     return v.getIntVal() != null ? v.getIntVal().toString() : Cells.str(v.getStrVal());
+  }
+
+  /** Upstream prints quantities in canonical form ({@code 1024Mi} as {@code 1Gi}). */
+  private static String canonical(io.fabric8.kubernetes.api.model.Quantity q) {
+    if (q == null) {
+      return "0";
+    }
+    return Quantities.parse(q)
+        .map(Quantities::canonical)
+        .orElse(Cells.str(q.getAmount()) + Cells.str(q.getFormat()));
   }
 }
