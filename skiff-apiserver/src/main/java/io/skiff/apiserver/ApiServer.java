@@ -1,0 +1,210 @@
+package io.skiff.apiserver;
+
+import io.skiff.clock.Clock;
+import io.skiff.store.Store;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Skiff's API server: today the health endpoints ({@code /livez}, {@code /readyz}, {@code
+ * /healthz}) and {@code /version}; every other path answers a Kubernetes {@code Status} 404.
+ *
+ * <p>The server listens as soon as {@link #start()} returns, but reports ready only after {@link
+ * #markReady()}, so that probes and {@code kubectl wait} see the same "not yet" that a real API
+ * server gives while its post-start hooks run. Requests are handled on virtual threads.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  static {
+    // Without it, Jetty asks the platform MBean server whether oops are compressed, which loads
+    // all of JMX: a fifth of start-up. 16 is right for compressed oops (heaps under 32 GB) and
+    // merely pads more than needed otherwise.
+    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
+      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", "16");
+    }
+  }
+
+  private final String bindAddress;
+  private final int requestedPort;
+  private final Store store;
+  private final Clock clock;
+  private final VersionInfo version;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private Server server;
+  private ServerConnector connector;
+
+  private ApiServer(Builder b) {
+    this.bindAddress = b.bindAddress;
+    this.requestedPort = b.port;
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.clock = Objects.requireNonNull(b.clock, "clock");
+    this.version = b.version != null ? b.version : VersionInfo.current();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts serving.
+   *
+   * @throws IOException if the address cannot be bound (the port is taken, the address is not
+   *     local); nothing is left running
+   */
+  public synchronized ApiServer start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    // Platform threads only for selecting and accepting; each request gets a virtual thread, so
+    // that later blocking handlers (store reads, long watches) cost no pooled thread.
+    QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+    threads.setName("skiff-http");
+    threads.setVirtualThreadsExecutor(
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("skiff-request-", 0).factory()));
+    Server s = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector c = new ServerConnector(s, new HttpConnectionFactory(http));
+    c.setHost(bindAddress);
+    c.setPort(requestedPort);
+    s.addConnector(c);
+    s.setHandler(new Routes(this));
+    try {
+      s.start();
+    } catch (IOException e) {
+      stopQuietly(s);
+      throw e;
+    } catch (Exception e) {
+      stopQuietly(s);
+      throw new IllegalStateException("the HTTP server failed to start", e);
+    }
+    server = s;
+    connector = c;
+    log.info("listening on {}", url());
+    return this;
+  }
+
+  /** Reports ready from now on; {@code /readyz} turns 200. */
+  public void markReady() {
+    if (ready.compareAndSet(false, true)) {
+      // The first kubectl call should not pay for Jackson's start-up; nor should /readyz.
+      Thread.ofVirtual().name("skiff-json-warmup").start(Json::warmUp);
+    }
+  }
+
+  public boolean isReady() {
+    return ready.get() && !stopped.get();
+  }
+
+  /** The port actually bound, which differs from the configured one when that was 0. */
+  public synchronized int port() {
+    if (connector == null) {
+      throw new IllegalStateException("not started");
+    }
+    return connector.getLocalPort();
+  }
+
+  public String bindAddress() {
+    return bindAddress;
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:6443}. */
+  public URI url() {
+    String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+    return URI.create("http://" + host + ":" + port());
+  }
+
+  Store store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  VersionInfo version() {
+    return version;
+  }
+
+  /** Stops accepting connections and ends those in flight. Safe to call more than once. */
+  public synchronized void stop() {
+    if (!stopped.compareAndSet(false, true) || server == null) {
+      return;
+    }
+    ready.set(false);
+    stopQuietly(server);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void stopQuietly(Server s) {
+    try {
+      s.stop();
+    } catch (Exception e) {
+      log.warn("the HTTP server did not stop cleanly", e);
+    }
+  }
+
+  /** Configuration of an {@link ApiServer}. */
+  public static final class Builder {
+    private String bindAddress = "127.0.0.1";
+    private int port = 6443;
+    private Store store;
+    private Clock clock = Clock.system();
+    private VersionInfo version;
+
+    private Builder() {}
+
+    /** The address to listen on; loopback by default, as the server has no authentication yet. */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The TCP port; 0 picks a free one (see {@link ApiServer#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder store(Store store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** What {@code /version} reports; the running build's by default. */
+    public Builder version(VersionInfo version) {
+      this.version = version;
+      return this;
+    }
+
+    public ApiServer build() {
+      return new ApiServer(this);
+    }
+  }
+}

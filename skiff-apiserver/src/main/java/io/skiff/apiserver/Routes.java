@@ -1,0 +1,121 @@
+package io.skiff.apiserver;
+
+import io.skiff.store.StoreException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Dispatches the paths that the API server knows; everything else is a {@code Status} 404. */
+final class Routes extends Handler.Abstract {
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json";
+
+  private final ApiServer server;
+
+  Routes(ApiServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    // Upstream answers every API response so, lest a proxy cache a readiness or an object.
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
+    switch (path) {
+      case "/livez", "/readyz", "/healthz", "/version", "/version/" -> {
+        if (!isRead(request)) {
+          status(response, callback, Status.methodNotAllowed());
+          return true;
+        }
+      }
+      default -> {
+        status(response, callback, Status.notFound());
+        return true;
+      }
+    }
+    switch (path) {
+      case "/livez" -> health(request, response, callback, "livez", false);
+      case "/readyz", "/healthz" -> health(request, response, callback, path.substring(1), true);
+      default -> send(response, callback, 200, JSON, Json.indented(server.version()));
+    }
+    return true;
+  }
+
+  private static boolean isRead(Request request) {
+    String m = request.getMethod();
+    return HttpMethod.GET.is(m) || HttpMethod.HEAD.is(m);
+  }
+
+  /**
+   * Upstream's health format: "ok" when every check passes (or the list with {@code ?verbose}), the
+   * list of checks and "NAME check failed" otherwise.
+   */
+  private void health(
+      Request request, Response response, Callback callback, String name, boolean readiness) {
+    List<String> lines = new ArrayList<>();
+    boolean ok = true;
+    lines.add("[+]ping ok");
+    if (readiness) {
+      ok &= check(lines, "store", storeAnswers());
+      ok &= check(lines, "startup", server.isReady());
+    }
+    String body;
+    if (!ok) {
+      body = String.join("\n", lines) + "\n" + name + " check failed\n";
+    } else if (isVerbose(request)) {
+      body = String.join("\n", lines) + "\n" + name + " check passed\n";
+    } else {
+      body = "ok";
+    }
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    send(response, callback, ok ? 200 : 503, TEXT, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean check(List<String> lines, String check, boolean passed) {
+    lines.add(passed ? "[+]" + check + " ok" : "[-]" + check + " failed: reason withheld");
+    return passed;
+  }
+
+  /** A point read, as upstream's etcd check reads its "health" key: proves the store serves. */
+  private boolean storeAnswers() {
+    try {
+      server.store().get("health");
+      return true;
+    } catch (StoreException e) {
+      return false;
+    }
+  }
+
+  private static boolean isVerbose(Request request) {
+    String query = request.getHttpURI().getQuery();
+    if (query == null) {
+      return false;
+    }
+    for (String param : query.split("&")) {
+      if (param.equals("verbose") || param.startsWith("verbose=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void status(Response response, Callback callback, Status status) {
+    send(response, callback, status.code(), JSON, Json.compact(status));
+  }
+
+  private static void send(
+      Response response, Callback callback, int code, String contentType, byte[] body) {
+    response.setStatus(code);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+}

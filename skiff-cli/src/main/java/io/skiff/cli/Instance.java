@@ -1,0 +1,219 @@
+package io.skiff.cli;
+
+import io.skiff.apiserver.ApiServer;
+import io.skiff.clock.Clock;
+import io.skiff.store.Compactor;
+import io.skiff.store.StorageFailureException;
+import io.skiff.store.Store;
+import io.skiff.store.memory.MemoryStore;
+import io.skiff.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Skiff: the data directory lock, the store, its compactor and the API server, opened
+ * in that order and closed in the reverse one. {@link #close()} may be called from a shutdown hook
+ * while {@link #start()} is still running; whatever start has opened is closed, and start then
+ * fails.
+ */
+final class Instance implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Instance.class);
+
+  static final String DB_FILE = "skiff.db";
+
+  /** Which store backend holds the cluster's state. */
+  enum StoreKind {
+    SQLITE,
+    MEMORY
+  }
+
+  /** What {@code skiff up} was asked for. */
+  record Config(Path dataDir, int port, int nodes, Path kubeconfig, StoreKind store) {
+    Config {
+      dataDir = dataDir.toAbsolutePath().normalize();
+      kubeconfig =
+          (kubeconfig == null ? dataDir.resolve("kubeconfig") : kubeconfig)
+              .toAbsolutePath()
+              .normalize();
+    }
+
+    Path dbFile() {
+      return dataDir.resolve(DB_FILE);
+    }
+  }
+
+  private final Config config;
+  private final Clock clock;
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private boolean closed;
+  private ApiServer apiServer;
+
+  Instance(Config config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts everything and reports ready. On failure everything started so far is closed again.
+   *
+   * @throws StartupException with a one-line explanation for the user
+   */
+  Instance start() throws StartupException {
+    try {
+      startAll();
+      return this;
+    } catch (StartupException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws StartupException {
+    Path dir = config.dataDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StartupException("cannot create data directory " + dir + ": " + reason(e), e);
+    }
+    try {
+      register(DataDirLock.acquire(dir));
+    } catch (DataDirLock.InUseException e) {
+      throw new StartupException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot lock data directory " + dir.resolve(DataDirLock.FILE_NAME) + ": " + reason(e), e);
+    }
+    Store store = register(openStore());
+    register(Compactor.withDefaults(store, clock).start());
+    ApiServer server = ApiServer.builder().port(config.port()).store(store).clock(clock).build();
+    try {
+      register(server.start());
+    } catch (IOException e) {
+      BindException bind = bindFailure(e);
+      throw new StartupException(
+          "cannot listen on "
+              + server.bindAddress()
+              + ":"
+              + config.port()
+              + ": "
+              + (bind != null
+                  ? reason(bind) + " (is another skiff or API server using the port? try --port)"
+                  : reason(e)),
+          e);
+    }
+    synchronized (this) {
+      apiServer = server;
+    }
+    try {
+      Kubeconfig.writeAtomically(config.kubeconfig(), Kubeconfig.render(server.url()));
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot write kubeconfig " + config.kubeconfig() + ": " + reason(e), e);
+    }
+    server.markReady();
+  }
+
+  private Store openStore() throws StartupException {
+    if (config.store() == StoreKind.MEMORY) {
+      return new MemoryStore();
+    }
+    Path db = config.dbFile();
+    String cacheDir = System.getProperty(SqliteNativeCache.DIR_PROPERTY);
+    SqliteNativeCache.use(
+        cacheDir != null && !cacheDir.isBlank()
+            ? Path.of(cacheDir)
+            : config.dataDir().resolve("cache"));
+    try {
+      return SqliteStore.open(db, SqliteStore.Options.defaults());
+    } catch (StorageFailureException e) {
+      String reason = reason(e);
+      throw new StartupException(
+          reason.contains(db.toString()) ? reason : "cannot open store " + db + ": " + reason, e);
+    } catch (UnsupportedOperationException e) {
+      throw new StartupException(
+          "cannot open store "
+              + db
+              + ": the sqlite backend is not available in this build"
+              + " (use --store memory)",
+          e);
+    }
+  }
+
+  /** Tracks {@code resource} for closing, or closes it at once if shutdown has begun. */
+  private <T extends AutoCloseable> T register(T resource) throws StartupException {
+    synchronized (this) {
+      if (!closed) {
+        opened.push(resource);
+        return resource;
+      }
+    }
+    closeQuietly(resource);
+    throw new StartupException("interrupted by shutdown");
+  }
+
+  /** The API server's base URL; only after a successful {@link #start()}. */
+  synchronized URI url() {
+    return apiServer.url();
+  }
+
+  Config config() {
+    return config;
+  }
+
+  /** How the store is described in the ready line. */
+  String storeDescription() {
+    return config.store() == StoreKind.MEMORY
+        ? "memory, nothing persisted"
+        : "sqlite " + config.dbFile();
+  }
+
+  /** Stops serving, then closes the compactor, the store (flushing it) and the lock. */
+  @Override
+  public void close() {
+    while (true) {
+      AutoCloseable next;
+      synchronized (this) {
+        closed = true;
+        next = opened.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      closeQuietly(next);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("failed to close {}", resource.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static BindException bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** An exception's own words, without the class name that only a developer needs. */
+  static String reason(Throwable e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+}

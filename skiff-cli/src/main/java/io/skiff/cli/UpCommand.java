@@ -1,0 +1,176 @@
+package io.skiff.cli;
+
+import io.skiff.clock.Clock;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code skiff up}: runs Skiff in the foreground until SIGTERM or Ctrl-C. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    versionProvider = Skiff.VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Start Skiff in the foreground and write a kubeconfig for kubectl.",
+      "Stops cleanly on SIGTERM or Ctrl-C."
+    })
+final class UpCommand implements Callable<Integer> {
+
+  /** How long shutdown may take before the process exits regardless. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "${sys:user.home}/.skiff",
+      description = "Where Skiff keeps its state, lock and kubeconfig. Default: ${DEFAULT-VALUE}")
+  Path dataDir;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "6443",
+      description = "Port of the API server on 127.0.0.1 (0 picks a free one). Default: 6443")
+  int port;
+
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "Simulated nodes. Accepted now; node simulation arrives in a later release."
+              + " Default: 3")
+  int nodes;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Where to write the kubeconfig (replaced if present). Default: DIR/kubeconfig")
+  Path kubeconfig;
+
+  @Option(
+      names = "--store",
+      paramLabel = "KIND",
+      defaultValue = "sqlite",
+      description =
+          "sqlite: durable, in DIR/skiff.db; memory: nothing survives a restart. Default: sqlite")
+  Instance.StoreKind store;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log at info level and show stack traces of failures.")
+  boolean verbose;
+
+  /** Used by ./skiff once after each build, to record the class-data archive. */
+  @Option(
+      names = "--exit-when-ready",
+      hidden = true,
+      description = "Request the own endpoints once ready, then stop.")
+  boolean exitWhenReady;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535");
+    }
+    if (nodes < 0) {
+      throw new ParameterException(spec.commandLine(), "--nodes must not be negative");
+    }
+    if (verbose) {
+      // Read by slf4j-simple when the first logger is made, which has not happened yet.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Clock clock = Clock.system();
+    Instance instance =
+        new Instance(new Instance.Config(dataDir, port, nodes, kubeconfig, store), clock);
+    AtomicBoolean serving = new AtomicBoolean();
+    // Registered before start so that a signal during start-up still releases what was opened.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> shutdown(instance, serving, clock, out, err), "skiff-shutdown"));
+    try {
+      instance.start();
+    } catch (StartupException e) {
+      err.println("skiff: " + e.getMessage());
+      if (verbose && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    }
+    serving.set(true);
+    Instant readyAt = clock.now();
+    long ms = Duration.between(LaunchTime.get(), readyAt).toMillis();
+    out.println(
+        "skiff: ready on "
+            + instance.url()
+            + " in "
+            + ms
+            + " ms (store: "
+            + instance.storeDescription()
+            + "; kubeconfig: "
+            + instance.config().kubeconfig()
+            + ")");
+    out.flush();
+    if (exitWhenReady) {
+      serving.set(false);
+      return selfCheckAndStop(instance, err);
+    }
+    // Runs until a signal: the shutdown hook ends the process.
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private static int selfCheckAndStop(Instance instance, PrintWriter err) {
+    int status = 0;
+    try {
+      SelfCheck.run(instance.url());
+    } catch (IOException e) {
+      err.println("skiff: self-check failed: " + e.getMessage());
+      err.flush();
+      status = 1;
+    }
+    instance.close();
+    return status;
+  }
+
+  /**
+   * Closes whatever is open. If Skiff was serving, that is the stop the user asked for, and it ends
+   * the process with status 0 rather than the JVM's 128 + signal number. Any other exit (a failed
+   * start-up, a signal during start-up) keeps its own status.
+   */
+  private static void shutdown(
+      Instance instance, AtomicBoolean serving, Clock clock, PrintWriter out, PrintWriter err) {
+    Clock.Timer watchdog =
+        clock.schedule(
+            SHUTDOWN_GRACE,
+            () -> {
+              err.println("skiff: shutdown took longer than " + SHUTDOWN_GRACE + "; exiting");
+              err.flush();
+              Runtime.getRuntime().halt(1);
+            });
+    instance.close();
+    watchdog.cancel();
+    if (serving.get()) {
+      out.println("skiff: stopped");
+      out.flush();
+      err.flush();
+      Runtime.getRuntime().halt(0);
+    }
+  }
+}
