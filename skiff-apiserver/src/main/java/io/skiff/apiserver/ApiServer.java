@@ -1,5 +1,9 @@
 package io.skiff.apiserver;
 
+import io.skiff.api.ResourceRegistry;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.apiserver.registry.Registry;
+import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.clock.Clock;
 import io.skiff.store.Store;
 import java.io.IOException;
@@ -45,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Server server;
   private ServerConnector connector;
+  private Registry registry;
+  private ApiHandler api;
 
   private ApiServer(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -68,6 +74,9 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
+    registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
+    registry.bootstrap();
+    api = new ApiHandler(new ResourceHandler(registry, clock));
     // Platform threads only for selecting and accepting; each request gets a virtual thread, so
     // that later blocking handlers (store reads, long watches) cost no pooled thread.
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
@@ -130,6 +139,18 @@ public final class ApiServer implements AutoCloseable {
 
   Store store() {
     return store;
+  }
+
+  ApiHandler api() {
+    return api;
+  }
+
+  /** Every resource's storage: what in-process clients use. */
+  public synchronized Registry registry() {
+    if (registry == null) {
+      throw new IllegalStateException("not started");
+    }
+    return registry;
   }
 
   Clock clock() {

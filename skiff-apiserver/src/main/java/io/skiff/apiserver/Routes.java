@@ -37,6 +37,10 @@ final class Routes extends Handler.Abstract {
         }
       }
       default -> {
+        if (path.startsWith("/api/") || path.startsWith("/apis/")) {
+          server.api().handle(request, response, callback);
+          return true;
+        }
         status(response, callback, Status.notFound());
         return true;
       }

@@ -1,0 +1,102 @@
+package io.skiff.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.skiff.api.ResourceRegistry;
+import io.skiff.api.ResourceType;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.api.errors.StatusError;
+import io.skiff.clock.Clock;
+import io.skiff.store.Store;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every resource's storage, plus the admission that spans resources: objects are only created in
+ * namespaces that exist and are not terminating (upstream's NamespaceLifecycle).
+ */
+public final class Registry {
+
+  /** The namespaces a cluster has from the start. */
+  public static final List<String> SYSTEM_NAMESPACES =
+      List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  private final ResourceRegistry resources;
+  private final Map<ResourceType, ResourceStorage> storages = new LinkedHashMap<>();
+  private final ResourceStorage namespaces;
+  private final ObjectCodec codec;
+
+  public Registry(ResourceRegistry resources, Store store, ObjectCodec codec, Clock clock) {
+    this.resources = resources;
+    this.codec = codec;
+    for (ResourceType t : resources.all()) {
+      storages.put(t, new ResourceStorage(t, store, codec, clock));
+    }
+    this.namespaces = storage(resources.byResource("", "v1", "namespaces").orElseThrow());
+  }
+
+  public ResourceRegistry resources() {
+    return resources;
+  }
+
+  public ObjectCodec codec() {
+    return codec;
+  }
+
+  public ResourceStorage storage(ResourceType type) {
+    return storages.get(type);
+  }
+
+  public Optional<ResourceStorage> storage(String group, String version, String plural) {
+    return resources.byResource(group, version, plural).map(storages::get);
+  }
+
+  /** Creates the system namespaces that are missing; idempotent, run at every start. */
+  public void bootstrap() {
+    for (String name : SYSTEM_NAMESPACES) {
+      if (namespaces.read(null, name).isEmpty()) {
+        Namespace ns =
+            new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+        try {
+          namespaces.create(null, ns, WriteOptions.DEFAULT);
+        } catch (StatusError e) {
+          if (e.code() != 409) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates {@code obj} after namespace admission.
+   *
+   * @throws StatusError 404 when the namespace does not exist, 403 when it is terminating
+   */
+  public HasMetadata create(
+      ResourceStorage storage, String namespace, HasMetadata obj, WriteOptions options) {
+    if (storage.type().namespaced()) {
+      admitNamespace(storage.type(), namespace, obj);
+    }
+    return storage.create(namespace, obj, options);
+  }
+
+  private void admitNamespace(ResourceType type, String namespace, HasMetadata obj) {
+    Optional<HasMetadata> ns = namespaces.read(null, namespace);
+    if (ns.isEmpty()) {
+      throw StatusError.notFound(namespaces.type(), namespace);
+    }
+    if (ns.get().getMetadata().getDeletionTimestamp() != null) {
+      String name = obj.getMetadata() == null ? "" : obj.getMetadata().getName();
+      throw StatusError.forbidden(
+          type,
+          name == null ? "" : name,
+          "unable to create new content in namespace "
+              + namespace
+              + " because it is being terminated");
+    }
+  }
+}

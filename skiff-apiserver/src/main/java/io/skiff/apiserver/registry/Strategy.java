@@ -1,0 +1,153 @@
+package io.skiff.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.skiff.api.ResourceType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What upstream's per-kind registry strategies decide, for every served kind: which kinds track
+ * {@code generation}, which reset status on create, what a write to the main endpoint may change
+ * and what a write to {@code /status} may change.
+ */
+final class Strategy {
+
+  /** Kinds whose spec changes bump {@code metadata.generation}, starting at 1 on create. */
+  private static final Set<String> GENERATION_KINDS =
+      Set.of(
+          "Deployment",
+          "ReplicaSet",
+          "StatefulSet",
+          "DaemonSet",
+          "ReplicationController",
+          "Job",
+          "CronJob",
+          "PodDisruptionBudget");
+
+  private final ResourceType type;
+
+  Strategy(ResourceType type) {
+    this.type = type;
+  }
+
+  boolean tracksGeneration() {
+    return GENERATION_KINDS.contains(type.kind());
+  }
+
+  /** Whether a status subresource separates status writes from spec writes for this kind. */
+  boolean hasStatus() {
+    return type.hasSubresource("status");
+  }
+
+  /**
+   * Upstream's PrepareForCreate: status starts empty (pods start Pending, namespaces Active, nodes
+   * keep what they were created with), generation starts at 1.
+   */
+  void prepareForCreate(HasMetadata obj) {
+    switch (obj) {
+      case Pod p -> {
+        PodStatus s = new PodStatus();
+        s.setPhase("Pending");
+        s.setQosClass(Qos.of(p));
+        p.setStatus(s);
+      }
+      case Namespace ns -> {
+        NamespaceStatus s = new NamespaceStatus();
+        s.setPhase("Active");
+        ns.setStatus(s);
+      }
+      default -> {
+        if (hasStatus() && !type.kind().equals("Node")) {
+          setStatus(obj, null);
+        }
+      }
+    }
+    obj.getMetadata().setGeneration(tracksGeneration() ? 1L : null);
+  }
+
+  /**
+   * Upstream's PrepareForUpdate for the main endpoint: status cannot change there, and generation
+   * moves when the spec does (for Deployments, annotations too).
+   */
+  void prepareForUpdate(HasMetadata next, HasMetadata old) {
+    if (hasStatus() && !type.kind().equals("Namespace")) {
+      setStatus(next, getStatus(old));
+    }
+    if (type.kind().equals("Namespace")) {
+      // Only the namespace controller moves a namespace's phase, through /status.
+      ((Namespace) next).setStatus(((Namespace) old).getStatus());
+    }
+    Long generation = old.getMetadata().getGeneration();
+    if (tracksGeneration()) {
+      boolean changed = !Objects.equals(getSpec(next), getSpec(old));
+      if (next instanceof Deployment) {
+        changed |=
+            !Objects.equals(
+                next.getMetadata().getAnnotations(), old.getMetadata().getAnnotations());
+      }
+      next.getMetadata()
+          .setGeneration(generation == null ? 1L : changed ? generation + 1 : generation);
+    } else {
+      next.getMetadata().setGeneration(generation);
+    }
+  }
+
+  /**
+   * Upstream's PrepareForUpdate for {@code /status}: only status changes; the spec (and, for
+   * Deployments, the labels) are the old ones; annotations written through /status persist.
+   */
+  void prepareForStatusUpdate(HasMetadata next, HasMetadata old) {
+    setSpec(next, getSpec(old));
+    next.getMetadata().setGeneration(old.getMetadata().getGeneration());
+    if (next instanceof Deployment) {
+      next.getMetadata().setLabels(old.getMetadata().getLabels());
+    }
+  }
+
+  // fabric8 kinds share no interface for spec and status, so they are reached by their accessors.
+
+  static Object getSpec(HasMetadata obj) {
+    return invoke(obj, "getSpec");
+  }
+
+  static Object getStatus(HasMetadata obj) {
+    return invoke(obj, "getStatus");
+  }
+
+  private static void setSpec(HasMetadata obj, Object spec) {
+    set(obj, "setSpec", "getSpec", spec);
+  }
+
+  private static void setStatus(HasMetadata obj, Object status) {
+    set(obj, "setStatus", "getStatus", status);
+  }
+
+  private static Object invoke(HasMetadata obj, String getter) {
+    try {
+      Method m = obj.getClass().getMethod(getter);
+      return m.invoke(obj);
+    } catch (NoSuchMethodException e) {
+      return null;
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException(getter + " of " + obj.getKind(), e);
+    }
+  }
+
+  private static void set(HasMetadata obj, String setter, String getter, Object value) {
+    try {
+      Class<?> t = obj.getClass().getMethod(getter).getReturnType();
+      obj.getClass().getMethod(setter, t).invoke(obj, value);
+    } catch (NoSuchMethodException e) {
+      // The kind has no such part (ConfigMap, Secret, Event).
+    } catch (IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException(setter + " of " + obj.getKind(), e);
+    }
+  }
+}

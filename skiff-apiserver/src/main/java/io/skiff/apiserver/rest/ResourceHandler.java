@@ -1,0 +1,564 @@
+package io.skiff.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.skiff.api.ResourceType;
+import io.skiff.api.codec.MalformedBodyException;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.api.codec.ParsedBody;
+import io.skiff.api.errors.StatusError;
+import io.skiff.api.patch.JsonMergePatch;
+import io.skiff.api.patch.JsonPatch;
+import io.skiff.api.patch.PatchException;
+import io.skiff.api.patch.PatchSchema;
+import io.skiff.api.patch.PatchType;
+import io.skiff.api.patch.StrategicMergePatch;
+import io.skiff.api.selector.FieldSelector;
+import io.skiff.api.selector.LabelSelector;
+import io.skiff.api.selector.SelectorException;
+import io.skiff.api.table.IncludeObject;
+import io.skiff.api.table.Tables;
+import io.skiff.apiserver.registry.Registry;
+import io.skiff.apiserver.registry.ResourceStorage;
+import io.skiff.apiserver.registry.WriteOptions;
+import io.skiff.clock.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Kubernetes REST verbs on served resources: get, list, watch, create, update, patch, delete
+ * and deletecollection, on objects and their {@code status} and {@code scale} subresources.
+ * Transport-free: {@link Http} feeds it parsed requests and writes what it returns.
+ */
+public final class ResourceHandler {
+
+  private static final long MAX_BODY = 3L * 1024 * 1024;
+
+  private final Registry registry;
+  private final ObjectCodec codec;
+  private final Tables tables = Tables.builtin();
+  private final Clock clock;
+
+  public ResourceHandler(Registry registry, Clock clock) {
+    this.registry = registry;
+    this.codec = registry.codec();
+    this.clock = clock;
+  }
+
+  /** A request as the handler needs it. */
+  public record Call(
+      String method, String path, String query, String accept, String contentType, byte[] body) {}
+
+  /** A complete response, or a watch to stream. */
+  public sealed interface Answer permits Reply, Streamed {}
+
+  /** A complete response body. */
+  public record Reply(int status, byte[] body, List<String> warnings) implements Answer {}
+
+  /** A watch: the transport streams its events until it ends or the client goes. */
+  public record Streamed(WatchStream stream) implements Answer {}
+
+  /** Handles {@code call}, or empty if its path names no served resource. */
+  public Optional<Answer> handle(Call call) {
+    Optional<ApiPath> parsed = ApiPath.parse(call.path(), registry.resources());
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(dispatch(parsed.get(), call, new Query(call.query())));
+    } catch (StatusError e) {
+      return Optional.of(error(e));
+    } catch (SelectorException e) {
+      return Optional.of(error(StatusError.badRequest(e.getMessage())));
+    } catch (PatchException e) {
+      return Optional.of(error(e.toStatusError()));
+    }
+  }
+
+  public Reply error(StatusError e) {
+    return new Reply(e.code(), codec.encode(e.status()), List.of());
+  }
+
+  private Answer dispatch(ApiPath p, Call call, Query q) {
+    ResourceStorage storage = registry.storage(p.type());
+    String verb = verb(call.method(), p, q);
+    if (!p.type().verbs().contains(verb) && p.subresource() == null) {
+      throw StatusError.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
+    if (call.body() != null && call.body().length > MAX_BODY) {
+      throw StatusError.requestEntityTooLarge("the request body is too large");
+    }
+    boolean dryRun = "All".equals(q.get("dryRun"));
+    return switch (verb) {
+      case "get" -> get(p, storage, call);
+      case "list" -> list(p, storage, call, q);
+      case "watch" -> new Streamed(watch(p, storage, call, q));
+      case "create" -> create(p, storage, call, q, dryRun);
+      case "update" -> update(p, storage, call, q, dryRun);
+      case "patch" -> patch(p, storage, call, q, dryRun);
+      case "delete" -> delete(p, storage, call, dryRun);
+      case "deletecollection" -> deleteCollection(p, storage, call, q, dryRun);
+      default ->
+          throw StatusError.methodNotAllowed(
+              "the server does not allow this method on the requested resource");
+    };
+  }
+
+  private static String verb(String method, ApiPath p, Query q) {
+    boolean named = p.name() != null;
+    return switch (method) {
+      case "GET", "HEAD" -> named ? "get" : q.flag("watch") ? "watch" : "list";
+      case "POST" -> named ? "post-to-object" : "create";
+      case "PUT" -> named ? "update" : "put-to-collection";
+      case "PATCH" -> named ? "patch" : "patch-collection";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> "unknown";
+    };
+  }
+
+  // ---- reads ----
+
+  private Reply get(ApiPath p, ResourceStorage storage, Call call) {
+    HasMetadata obj = storage.get(p.namespace(), p.name());
+    if ("scale".equals(p.subresource())) {
+      return ok(Scales.toScale(obj, p.type()));
+    }
+    return object(200, obj, call, List.of());
+  }
+
+  private Reply list(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
+    FieldSelector fields =
+        FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
+    int limit = parseInt(q.get("limit"), 0);
+    ResourceStorage.Page page =
+        storage.list(
+            p.namespace(), labels, fields, limit, q.get("continue"), listRevision(q, storage));
+    if (wantsTable(call.accept())) {
+      ObjectNode table =
+          tables.table(
+              page.items(),
+              p.type().type(),
+              includeObject(q),
+              true,
+              String.valueOf(page.revision()),
+              clock.now(),
+              codec::toTree);
+      if (page.continueToken() != null) {
+        ((ObjectNode) table.get("metadata")).put("continue", page.continueToken());
+      }
+      return new Reply(200, codec.encode(table), List.of());
+    }
+    ObjectNode list = codec.mapper().createObjectNode();
+    list.put("kind", p.type().listKind());
+    list.put("apiVersion", p.type().apiVersion());
+    ObjectNode meta = list.putObject("metadata");
+    meta.put("resourceVersion", String.valueOf(page.revision()));
+    if (page.continueToken() != null) {
+      meta.put("continue", page.continueToken());
+    }
+    var items = list.putArray("items");
+    for (HasMetadata item : page.items()) {
+      items.add(codec.toTree(item));
+    }
+    return new Reply(200, codec.encode(list), List.of());
+  }
+
+  /** A list reads the latest state unless it names an exact revision to read at. */
+  private static long listRevision(Query q, ResourceStorage storage) {
+    String rv = q.get("resourceVersion");
+    if ("Exact".equals(q.get("resourceVersionMatch")) && rv != null && !rv.isEmpty()) {
+      return parseRevision(rv);
+    }
+    return 0;
+  }
+
+  private WatchStream watch(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
+    FieldSelector fields =
+        FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
+    String rv = q.get("resourceVersion", "");
+    List<HasMetadata> initial = new ArrayList<>();
+    long from;
+    if (rv.isEmpty() || rv.equals("0")) {
+      // Upstream starts such a watch with the current state as synthetic ADDED events.
+      ResourceStorage.Page page = storage.list(p.namespace(), labels, fields, 0, null, 0);
+      initial.addAll(page.items());
+      from = page.revision();
+    } else {
+      from = parseRevision(rv);
+    }
+    boolean table = wantsTable(call.accept());
+    int timeout = parseInt(q.get("timeoutSeconds"), 0);
+    // Bookmarks are optional for a server (F.5); Skiff sends none yet.
+    return new WatchStream(
+        storage,
+        p.namespace(),
+        labels,
+        fields,
+        from,
+        initial,
+        table ? tables : null,
+        includeObject(q),
+        codec,
+        clock,
+        timeout,
+        p.type());
+  }
+
+  // ---- writes ----
+
+  private Reply create(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    if (p.subresource() != null) {
+      throw StatusError.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
+    List<String> warnings = new ArrayList<>();
+    HasMetadata obj = decode(p.type(), call, q, warnings);
+    HasMetadata created =
+        registry.create(storage, p.namespace(), obj, new WriteOptions(dryRun, false));
+    return object(201, created, call, warnings);
+  }
+
+  private Reply update(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    List<String> warnings = new ArrayList<>();
+    if ("scale".equals(p.subresource())) {
+      JsonNode scale = parseBody(call);
+      HasMetadata updated =
+          storage.guaranteedUpdate(
+              p.namespace(),
+              p.name(),
+              current -> Scales.applyScale(current, scale, p.type()),
+              new WriteOptions(dryRun, false),
+              !scale.path("metadata").hasNonNull("resourceVersion"));
+      return ok(Scales.toScale(updated, p.type()));
+    }
+    HasMetadata obj = decode(p.type(), call, q, warnings);
+    boolean status = "status".equals(p.subresource());
+    HasMetadata updated;
+    if (status) {
+      String wanted = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
+      updated =
+          storage.guaranteedUpdate(
+              p.namespace(),
+              p.name(),
+              current -> {
+                if (wanted != null
+                    && !wanted.isEmpty()
+                    && !wanted.equals(current.getMetadata().getResourceVersion())) {
+                  throw StatusError.conflict(p.type(), p.name());
+                }
+                return obj;
+              },
+              new WriteOptions(dryRun, true),
+              wanted == null || wanted.isEmpty());
+    } else {
+      updated = storage.update(p.namespace(), p.name(), obj, new WriteOptions(dryRun, false));
+    }
+    return object(200, updated, call, warnings);
+  }
+
+  private Reply patch(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    PatchType patchType =
+        PatchType.fromContentType(call.contentType())
+            .orElseThrow(
+                () ->
+                    StatusError.unsupportedMediaType(
+                        List.of(
+                            "application/json-patch+json",
+                            "application/merge-patch+json",
+                            "application/apply-patch+yaml",
+                            "application/strategic-merge-patch+json")));
+    if (patchType == PatchType.APPLY_PATCH) {
+      throw StatusError.unsupportedMediaType(
+          List.of(
+              "application/json-patch+json",
+              "application/merge-patch+json",
+              "application/strategic-merge-patch+json"));
+    }
+    JsonNode patch = parseBody(call);
+    boolean scale = "scale".equals(p.subresource());
+    boolean status = "status".equals(p.subresource());
+    String mode = q.get("fieldValidation", "Warn");
+    List<String> warnings = new ArrayList<>();
+    HasMetadata updated =
+        storage.guaranteedUpdate(
+            p.namespace(),
+            p.name(),
+            current -> {
+              if (scale) {
+                JsonNode patchedScale =
+                    apply(
+                        patchType,
+                        codec.toTree(Scales.toScale(current, p.type())),
+                        patch,
+                        "autoscaling/v1",
+                        "Scale");
+                return Scales.applyScale(current, patchedScale, p.type());
+              }
+              JsonNode patched =
+                  apply(
+                      patchType,
+                      codec.toTree(current),
+                      patch,
+                      p.type().apiVersion(),
+                      p.type().kind());
+              return toObject(p.type(), patched, mode, warnings);
+            },
+            new WriteOptions(dryRun, status),
+            true);
+    if (scale) {
+      return ok(Scales.toScale(updated, p.type()));
+    }
+    return object(200, updated, call, warnings);
+  }
+
+  private JsonNode apply(
+      PatchType type, JsonNode current, JsonNode patch, String apiVersion, String kind) {
+    return switch (type) {
+      case JSON_PATCH -> JsonPatch.apply(current, patch);
+      case MERGE_PATCH -> {
+        if (!patch.isObject()) {
+          throw StatusError.badRequest("Invalid JSON Patch");
+        }
+        yield JsonMergePatch.apply(current, patch);
+      }
+      case STRATEGIC_MERGE_PATCH ->
+          StrategicMergePatch.apply(
+              current, patch, PatchSchema.forKind(apiVersion, kind).orElse(PatchSchema.empty()));
+      case APPLY_PATCH -> throw new IllegalStateException("refused above");
+    };
+  }
+
+  /** Binds a patched tree, enforcing fieldValidation as upstream does for patches (422). */
+  private HasMetadata toObject(
+      ResourceType type, JsonNode patched, String mode, List<String> warnings) {
+    try {
+      ParsedBody parsed = codec.parse(codec.mapper().writeValueAsBytes(patched), type.type());
+      List<String> problems = parsed.strictErrors();
+      if (!problems.isEmpty()) {
+        if (mode.equals("Strict")) {
+          String detail = "strict decoding error: " + String.join(", ", problems);
+          throw StatusError.invalid(
+              "",
+              "",
+              "",
+              List.of("patch: Invalid value: \"" + patched + "\": " + detail),
+              List.of(
+                  new StatusError.Cause(
+                      "FieldValueInvalid",
+                      "Invalid value: \"" + patched + "\": " + detail,
+                      "patch")));
+        }
+        if (mode.equals("Warn")) {
+          warnings.addAll(problems);
+        }
+      }
+      return codec.toObject(parsed.tree(), type.type());
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw StatusError.badRequest(e.getMessage());
+    }
+  }
+
+  private Reply delete(ApiPath p, ResourceStorage storage, Call call, boolean dryRun) {
+    DeleteOptions options = deleteOptions(call);
+    ResourceStorage.Deletion d = storage.delete(p.namespace(), p.name(), options, dryRun);
+    if (!d.removed() || returnsDeletedObject(p.type())) {
+      return object(200, d.object(), call, List.of());
+    }
+    return ok(successStatus(p.type(), d.object()));
+  }
+
+  private Reply deleteCollection(
+      ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
+    FieldSelector fields =
+        FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
+    DeleteOptions options = deleteOptions(call);
+    ResourceStorage.Page page = storage.list(p.namespace(), labels, fields, 0, null, 0);
+    ObjectNode list = codec.mapper().createObjectNode();
+    list.put("kind", p.type().listKind());
+    list.put("apiVersion", p.type().apiVersion());
+    list.putObject("metadata");
+    var items = list.putArray("items");
+    for (HasMetadata item : page.items()) {
+      try {
+        ResourceStorage.Deletion d =
+            storage.delete(
+                item.getMetadata().getNamespace(), item.getMetadata().getName(), options, dryRun);
+        items.add(codec.toTree(d.object()));
+      } catch (StatusError e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+    }
+    return new Reply(200, codec.encode(list), List.of());
+  }
+
+  private static boolean returnsDeletedObject(ResourceType t) {
+    return t.group().isEmpty()
+        && (t.plural().equals("pods")
+            || t.plural().equals("namespaces")
+            || t.plural().equals("persistentvolumeclaims"));
+  }
+
+  private ObjectNode successStatus(ResourceType type, HasMetadata obj) {
+    ObjectNode s = codec.mapper().createObjectNode();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Success");
+    ObjectNode details = s.putObject("details");
+    details.put("name", obj.getMetadata().getName());
+    if (!type.group().isEmpty()) {
+      details.put("group", type.group());
+    }
+    details.put("kind", type.plural());
+    details.put("uid", obj.getMetadata().getUid());
+    return s;
+  }
+
+  private DeleteOptions deleteOptions(Call call) {
+    if (call.body() == null || call.body().length == 0) {
+      return new DeleteOptions();
+    }
+    try {
+      return codec.toObject(
+          codec.parse(call.body(), DeleteOptions.class).tree(), DeleteOptions.class);
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(e.getMessage());
+    }
+  }
+
+  // ---- bodies ----
+
+  /** Decodes a create or update body, enforcing {@code fieldValidation} (default Warn). */
+  private HasMetadata decode(ResourceType type, Call call, Query q, List<String> warnings) {
+    requireJson(call);
+    String mode = q.get("fieldValidation", "Warn");
+    ParsedBody parsed;
+    try {
+      parsed = codec.parse(call.body(), type.type());
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(cannotHandle(type, e.getMessage()));
+    }
+    JsonNode kind = parsed.tree().get("kind");
+    JsonNode apiVersion = parsed.tree().get("apiVersion");
+    if ((kind != null && !kind.asText().equals(type.kind()))
+        || (apiVersion != null && !apiVersion.asText().equals(type.apiVersion()))) {
+      throw StatusError.badRequest(
+          "the API version in the data ("
+              + (apiVersion == null ? "" : apiVersion.asText())
+              + ") does not match the expected API version ("
+              + type.apiVersion()
+              + ")");
+    }
+    List<String> problems = parsed.strictErrors();
+    if (!problems.isEmpty()) {
+      switch (mode) {
+        case "Strict" ->
+            throw StatusError.badRequest(
+                cannotHandle(type, "strict decoding error: " + String.join(", ", problems)));
+        case "Ignore" -> {}
+        default -> warnings.addAll(problems);
+      }
+    }
+    try {
+      return codec.toObject(parsed.tree(), type.type());
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(cannotHandle(type, e.getMessage()));
+    }
+  }
+
+  private static String cannotHandle(ResourceType type, String why) {
+    return type.kind()
+        + " in version \""
+        + type.version()
+        + "\" cannot be handled as a "
+        + type.kind()
+        + ": "
+        + why;
+  }
+
+  private JsonNode parseBody(Call call) {
+    try {
+      return codec.parseAny(call.body() == null ? new byte[0] : call.body());
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(e.getMessage());
+    }
+  }
+
+  private static void requireJson(Call call) {
+    String ct = call.contentType();
+    if (ct != null
+        && !ct.isEmpty()
+        && !ct.startsWith("application/json")
+        && !ct.startsWith("*/*")) {
+      throw StatusError.unsupportedMediaType(List.of("application/json"));
+    }
+  }
+
+  // ---- responses ----
+
+  private Reply object(int status, HasMetadata obj, Call call, List<String> warnings) {
+    if (wantsTable(call.accept())) {
+      ObjectNode table =
+          tables.table(
+              List.of(obj),
+              obj.getClass(),
+              IncludeObject.METADATA,
+              true,
+              obj.getMetadata().getResourceVersion(),
+              clock.now(),
+              codec::toTree);
+      return new Reply(status, codec.encode(table), warnings);
+    }
+    return new Reply(status, codec.encode(obj), warnings);
+  }
+
+  private Reply ok(Object body) {
+    return new Reply(200, codec.encode(body), List.of());
+  }
+
+  static boolean wantsTable(String accept) {
+    return accept != null && accept.contains("as=Table");
+  }
+
+  private static IncludeObject includeObject(Query q) {
+    return IncludeObject.parse(q.get("includeObject"));
+  }
+
+  private static java.util.Set<String> supported(ResourceType type) {
+    return io.skiff.apiserver.registry.SelectableFields.supported(type.kind());
+  }
+
+  private static int parseInt(String s, int otherwise) {
+    if (s == null || s.isEmpty()) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw StatusError.badRequest("invalid value \"" + s + "\": not an integer");
+    }
+  }
+
+  static long parseRevision(String rv) {
+    try {
+      long v = Long.parseLong(rv);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw StatusError.badRequest("invalid resource version \"" + rv + "\"");
+    }
+  }
+}
