@@ -96,7 +96,7 @@ public final class ResourceRegistry {
             ALL,
             Set.of("status"),
             Service.class,
-            serviceVerbs()));
+            ResourceType.ALL_VERBS));
     t.add(
         r(
             "",
@@ -294,11 +294,6 @@ public final class ResourceRegistry {
     Set<String> v = new LinkedHashSet<>(ResourceType.ALL_VERBS);
     v.remove("deletecollection");
     return v;
-  }
-
-  private static Set<String> serviceVerbs() {
-    // Upstream services have no deletecollection verb either.
-    return namespaceVerbs();
   }
 
   private static ResourceType r(

@@ -2,6 +2,8 @@ package io.skiff.apiserver;
 
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
+import io.skiff.api.openapi.OpenApi;
+import io.skiff.apiserver.discovery.Discovery;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.clock.Clock;
@@ -51,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
   private ServerConnector connector;
   private Registry registry;
   private ApiHandler api;
+  private Discovery discovery;
 
   private ApiServer(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -74,9 +77,15 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
+    ObjectCodec codec = new ObjectCodec();
+    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
     registry.bootstrap();
     api = new ApiHandler(new ResourceHandler(registry, clock));
+    discovery =
+        new Discovery(
+            registry.resources(),
+            new OpenApi(registry.resources(), codec.mapper(), version.gitVersion()),
+            codec.mapper());
     // Platform threads only for selecting and accepting; each request gets a virtual thread, so
     // that later blocking handlers (store reads, long watches) cost no pooled thread.
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
@@ -143,6 +152,10 @@ public final class ApiServer implements AutoCloseable {
 
   ApiHandler api() {
     return api;
+  }
+
+  Discovery discovery() {
+    return discovery;
   }
 
   /** Every resource's storage: what in-process clients use. */

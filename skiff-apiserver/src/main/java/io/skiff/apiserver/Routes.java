@@ -1,10 +1,12 @@
 package io.skiff.apiserver;
 
+import io.skiff.apiserver.discovery.Answer;
 import io.skiff.store.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -37,6 +39,9 @@ final class Routes extends Handler.Abstract {
         }
       }
       default -> {
+        if (isRead(request) && discovery(request, response, callback, path)) {
+          return true;
+        }
         if (path.startsWith("/api/") || path.startsWith("/apis/")) {
           server.api().handle(request, response, callback);
           return true;
@@ -50,6 +55,34 @@ final class Routes extends Handler.Abstract {
       case "/readyz", "/healthz" -> health(request, response, callback, path.substring(1), true);
       default -> send(response, callback, 200, JSON, Json.indented(server.version()));
     }
+    return true;
+  }
+
+  /** Answers discovery and OpenAPI paths; false for every other path. */
+  private boolean discovery(Request request, Response response, Callback callback, String path) {
+    if (!path.startsWith("/api") && !path.startsWith("/openapi/")) {
+      return false;
+    }
+    Optional<Answer> answer =
+        server
+            .discovery()
+            .answer(
+                path,
+                request.getHttpURI().getQuery(),
+                request.getHeaders().get(HttpHeader.ACCEPT),
+                request.getHeaders().get(HttpHeader.IF_NONE_MATCH));
+    if (answer.isEmpty()) {
+      return false;
+    }
+    Answer a = answer.get();
+    // Discovery and OpenAPI set their own caching headers, in place of the no-cache default.
+    a.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+    response.setStatus(a.status());
+    if (!a.contentType().isEmpty()) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, a.contentType());
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, a.body().length);
+    response.write(true, ByteBuffer.wrap(a.body()), callback);
     return true;
   }
 

@@ -110,14 +110,17 @@ class ApiServerTest {
 
   @Test
   void unknownPathIsAKubernetesNotFoundStatus() throws Exception {
-    HttpResponse<String> r = get("/api/v1/namespaces/default/pods/nope");
-    assertThat(r.statusCode()).isEqualTo(404);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(r.body())
-        .isEqualTo(
-            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-                + "\"message\":\"the server could not find the requested resource\","
-                + "\"reason\":\"NotFound\",\"details\":{},\"code\":404}");
+    String expected =
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+            + "\"message\":\"the server could not find the requested resource\","
+            + "\"reason\":\"NotFound\",\"details\":{},\"code\":404}";
+    for (String path : new String[] {"/apis/nope.example.com/v1/widgets", "/nope"}) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+      ObjectMapper json = new ObjectMapper();
+      assertThat(json.readTree(r.body())).as(path).isEqualTo(json.readTree(expected));
+    }
   }
 
   @Test
