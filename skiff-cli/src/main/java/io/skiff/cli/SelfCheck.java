@@ -27,7 +27,13 @@ final class SelfCheck {
     EXPECTED.put("/livez", 200);
     EXPECTED.put("/healthz?verbose", 200);
     EXPECTED.put("/version", 200);
-    EXPECTED.put("/api", 404);
+    // What kubectl asks first: discovery, then a table of objects, then the OpenAPI index.
+    EXPECTED.put("/api", 200);
+    EXPECTED.put("/apis", 200);
+    EXPECTED.put("/api/v1/namespaces", 200);
+    EXPECTED.put("/apis/apps/v1/namespaces/default/deployments", 200);
+    EXPECTED.put("/openapi/v3", 200);
+    EXPECTED.put("/nope", 404);
   }
 
   /**
