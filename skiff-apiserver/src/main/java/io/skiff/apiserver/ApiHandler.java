@@ -58,8 +58,23 @@ final class ApiHandler {
       }
       switch (answer.get()) {
         case ResourceHandler.Reply reply -> send(response, callback, reply);
-        case ResourceHandler.Streamed streamed ->
+        case ResourceHandler.Streamed streamed -> {
+          if ("websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE))) {
+            // Watches are served as chunked HTTP streams. Clients that try a WebSocket first
+            // (fabric8) fall back to HTTP on a 503, rather than waiting for a stream to end.
+            send(
+                response,
+                callback,
+                resources.error(
+                    StatusError.of(
+                        503,
+                        "ServiceUnavailable",
+                        "watches are served over HTTP streams, not WebSockets",
+                        null)));
+          } else {
             stream(request, response, callback, streamed.stream());
+          }
+        }
       }
     } catch (RuntimeException e) {
       // A bug, not bad input: still answer with a Status rather than dropping the connection.
@@ -95,6 +110,9 @@ final class ApiHandler {
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
     request.addFailureListener(failure -> stream.cancel());
+    // A watch may be quiet for minutes; Jetty's idle timeout must not end it (the watch's own
+    // timeoutSeconds does, and a client that goes away fails the next write).
+    request.addIdleTimeoutListener(timeout -> false);
     try (OutputStream out = Content.Sink.asOutputStream(response)) {
       if (watch == null) {
         stream.streamError(expired, out);

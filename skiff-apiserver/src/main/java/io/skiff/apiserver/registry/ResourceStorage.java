@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Preconditions;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.defaults.Defaulter;
@@ -142,17 +143,28 @@ public final class ResourceStorage {
               + " modified, or deleted between the time the first chunk was returned and now may"
               + " show up in the list.");
     } catch (FutureRevisionException e) {
-      throw StatusError.of(
-          504,
-          "Timeout",
-          "Too large resource version: "
-              + e.requestedRevision()
-              + ", current: "
-              + e.currentRevision(),
-          null);
+      throw tooLargeResourceVersion(e.requestedRevision(), e.currentRevision());
     }
     String token = more ? new ContinueToken(revision, lastKey).encode() : null;
     return new Page(items, revision, token);
+  }
+
+  /**
+   * Upstream's TooLargeResourceVersionError: a read asked for a revision the store has not reached;
+   * clients retry after the second it suggests.
+   */
+  public static StatusError tooLargeResourceVersion(long requested, long current) {
+    return StatusError.of(
+        504,
+        "Timeout",
+        "Too large resource version: " + requested + ", current: " + current,
+        new StatusDetailsBuilder()
+            .addNewCause()
+            .withReason("ResourceVersionTooLarge")
+            .withMessage("Too large resource version")
+            .endCause()
+            .withRetryAfterSeconds(1)
+            .build());
   }
 
   // ---- writes ----
@@ -170,11 +182,17 @@ public final class ResourceStorage {
     meta.setDeletionTimestamp(null);
     meta.setDeletionGracePeriodSeconds(null);
     meta.setSelfLink(null);
+    // Upstream names the object before PrepareForCreate, which may use the name (a Job's labels).
+    if (generated) {
+      meta.setName(meta.getGenerateName() + suffix());
+    }
     strategy.prepareForCreate(obj);
     Defaulter.apply(obj);
     for (int attempt = 0; ; attempt++) {
-      if (generated) {
+      if (generated && attempt > 0) {
+        String taken = meta.getName();
         meta.setName(meta.getGenerateName() + suffix());
+        strategy.renamed(obj, taken);
       }
       check(obj, Validator.validateCreate(obj));
       if (options.dryRun()) {
@@ -252,6 +270,13 @@ public final class ResourceStorage {
       HasMetadata next = mutate.apply(decode(kv));
       ObjectMeta meta = meta(next);
       ObjectMeta oldMeta = old.getMetadata();
+      // Upstream's Store.Update: a version the new object claims must be the stored one. A patch
+      // that carries the resourceVersion its author read (fabric8's edit() does) is how clients
+      // ask for optimistic locking; only an absent one means "whatever is there now".
+      String claimed = meta.getResourceVersion();
+      if (claimed != null && !claimed.isEmpty() && !claimed.equals(oldMeta.getResourceVersion())) {
+        throw StatusError.conflict(type, name);
+      }
       meta.setName(oldMeta.getName());
       meta.setNamespace(oldMeta.getNamespace());
       meta.setUid(oldMeta.getUid());

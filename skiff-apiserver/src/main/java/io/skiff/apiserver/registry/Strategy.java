@@ -6,9 +6,13 @@ import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.skiff.api.ResourceType;
+import io.skiff.api.defaults.Defaulter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -63,6 +67,10 @@ final class Strategy {
         s.setPhase("Active");
         ns.setStatus(s);
       }
+      case Job job -> {
+        Defaulter.generateJobSelector(job);
+        job.setStatus(null);
+      }
       default -> {
         if (hasStatus() && !type.kind().equals("Node")) {
           setStatus(obj, null);
@@ -70,6 +78,32 @@ final class Strategy {
       }
     }
     obj.getMetadata().setGeneration(tracksGeneration() ? 1L : null);
+  }
+
+  /**
+   * Follows a generated name that was taken and replaced on a retry: the labels that {@link
+   * #prepareForCreate} derived from the old name now name the new one.
+   */
+  void renamed(HasMetadata obj, String previous) {
+    if (!(obj instanceof Job job)) {
+      return;
+    }
+    String name = job.getMetadata().getName();
+    rename(job.getMetadata().getLabels(), previous, name);
+    if (job.getSpec() != null
+        && job.getSpec().getTemplate() != null
+        && job.getSpec().getTemplate().getMetadata() != null) {
+      rename(job.getSpec().getTemplate().getMetadata().getLabels(), previous, name);
+    }
+  }
+
+  private static void rename(Map<String, String> labels, String previous, String name) {
+    if (labels == null) {
+      return;
+    }
+    for (String key : List.of("job-name", "batch.kubernetes.io/job-name")) {
+      labels.replace(key, previous, name);
+    }
   }
 
   /**

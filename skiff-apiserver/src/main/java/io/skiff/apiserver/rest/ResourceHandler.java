@@ -92,16 +92,15 @@ public final class ResourceHandler {
     if (call.body() != null && call.body().length > MAX_BODY) {
       throw StatusError.requestEntityTooLarge("the request body is too large");
     }
-    boolean dryRun = "All".equals(q.get("dryRun"));
     return switch (verb) {
       case "get" -> get(p, storage, call);
       case "list" -> list(p, storage, call, q);
       case "watch" -> new Streamed(watch(p, storage, call, q));
-      case "create" -> create(p, storage, call, q, dryRun);
-      case "update" -> update(p, storage, call, q, dryRun);
-      case "patch" -> patch(p, storage, call, q, dryRun);
-      case "delete" -> delete(p, storage, call, dryRun);
-      case "deletecollection" -> deleteCollection(p, storage, call, q, dryRun);
+      case "create" -> create(p, storage, call, q, RequestOptions.writeDryRun(q, "CreateOptions"));
+      case "update" -> update(p, storage, call, q, RequestOptions.writeDryRun(q, "UpdateOptions"));
+      case "patch" -> patch(p, storage, call, q, RequestOptions.writeDryRun(q, "PatchOptions"));
+      case "delete" -> delete(p, storage, call, q);
+      case "deletecollection" -> deleteCollection(p, storage, call, q);
       default ->
           throw StatusError.methodNotAllowed(
               "the server does not allow this method on the requested resource");
@@ -125,19 +124,24 @@ public final class ResourceHandler {
   private Reply get(ApiPath p, ResourceStorage storage, Call call) {
     HasMetadata obj = storage.get(p.namespace(), p.name());
     if ("scale".equals(p.subresource())) {
-      return ok(Scales.toScale(obj, p.type()));
+      return ok(Scales.toScale(obj));
     }
     return object(200, obj, call, List.of());
   }
 
   private Reply list(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    RequestOptions.validateList(q, false);
     LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
     FieldSelector fields =
         FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
     int limit = parseInt(q.get("limit"), 0);
+    RequestOptions.ListRead read = RequestOptions.listRead(q, limit);
+    long current = storage.currentRevision();
+    if (read.minimumRevision() > current) {
+      throw ResourceStorage.tooLargeResourceVersion(read.minimumRevision(), current);
+    }
     ResourceStorage.Page page =
-        storage.list(
-            p.namespace(), labels, fields, limit, q.get("continue"), listRevision(q, storage));
+        storage.list(p.namespace(), labels, fields, limit, q.get("continue"), read.exactRevision());
     if (wantsTable(call.accept())) {
       ObjectNode table =
           tables.table(
@@ -168,16 +172,8 @@ public final class ResourceHandler {
     return new Reply(200, codec.encode(list), List.of());
   }
 
-  /** A list reads the latest state unless it names an exact revision to read at. */
-  private static long listRevision(Query q, ResourceStorage storage) {
-    String rv = q.get("resourceVersion");
-    if ("Exact".equals(q.get("resourceVersionMatch")) && rv != null && !rv.isEmpty()) {
-      return parseRevision(rv);
-    }
-    return 0;
-  }
-
   private WatchStream watch(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    RequestOptions.validateList(q, true);
     LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
     FieldSelector fields =
         FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
@@ -235,7 +231,7 @@ public final class ResourceHandler {
               current -> Scales.applyScale(current, scale, p.type()),
               new WriteOptions(dryRun, false),
               !scale.path("metadata").hasNonNull("resourceVersion"));
-      return ok(Scales.toScale(updated, p.type()));
+      return ok(Scales.toScale(updated));
     }
     HasMetadata obj = decode(p.type(), call, q, warnings);
     boolean status = "status".equals(p.subresource());
@@ -294,7 +290,7 @@ public final class ResourceHandler {
                 JsonNode patchedScale =
                     apply(
                         patchType,
-                        codec.toTree(Scales.toScale(current, p.type())),
+                        codec.toTree(Scales.toScale(current)),
                         patch,
                         "autoscaling/v1",
                         "Scale");
@@ -312,7 +308,7 @@ public final class ResourceHandler {
             new WriteOptions(dryRun, status),
             true);
     if (scale) {
-      return ok(Scales.toScale(updated, p.type()));
+      return ok(Scales.toScale(updated));
     }
     return object(200, updated, call, warnings);
   }
@@ -366,21 +362,28 @@ public final class ResourceHandler {
     }
   }
 
-  private Reply delete(ApiPath p, ResourceStorage storage, Call call, boolean dryRun) {
-    DeleteOptions options = deleteOptions(call);
-    ResourceStorage.Deletion d = storage.delete(p.namespace(), p.name(), options, dryRun);
+  private Reply delete(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    DeleteOptions options = RequestOptions.deleteOptions(deleteOptions(call), q);
+    ResourceStorage.Deletion d =
+        storage.delete(p.namespace(), p.name(), options, RequestOptions.isDryRun(options));
+    if (!d.removed() && Boolean.FALSE.equals(options.getOrphanDependents())) {
+      // Upstream answers 202 only here, lest clients that expect 200 for the other pending
+      // deletions (pods with a grace period, finalizers) break.
+      return object(202, d.object(), call, List.of());
+    }
     if (!d.removed() || returnsDeletedObject(p.type())) {
       return object(200, d.object(), call, List.of());
     }
     return ok(successStatus(p.type(), d.object()));
   }
 
-  private Reply deleteCollection(
-      ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+  private Reply deleteCollection(ApiPath p, ResourceStorage storage, Call call, Query q) {
+    RequestOptions.validateList(q, false);
     LabelSelector labels = LabelSelector.parse(q.get("labelSelector"));
     FieldSelector fields =
         FieldSelector.parse(q.get("fieldSelector")).requireFields(supported(p.type()));
-    DeleteOptions options = deleteOptions(call);
+    DeleteOptions options = RequestOptions.deleteOptions(deleteOptions(call), q);
+    boolean dryRun = RequestOptions.isDryRun(options);
     ResourceStorage.Page page = storage.list(p.namespace(), labels, fields, 0, null, 0);
     ObjectNode list = codec.mapper().createObjectNode();
     list.put("kind", p.type().listKind());
@@ -425,9 +428,10 @@ public final class ResourceHandler {
     return s;
   }
 
+  /** The DeleteOptions in the body, or null when there is no body. */
   private DeleteOptions deleteOptions(Call call) {
     if (call.body() == null || call.body().length == 0) {
-      return new DeleteOptions();
+      return null;
     }
     try {
       return codec.toObject(

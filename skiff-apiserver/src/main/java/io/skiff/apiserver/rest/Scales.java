@@ -15,12 +15,15 @@ import io.skiff.api.selector.LabelSelector;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code autoscaling/v1 Scale} view of the kinds that have a {@code scale} subresource. */
-final class Scales {
+/**
+ * The {@code autoscaling/v1 Scale} view of the kinds that have a {@code scale} subresource, for the
+ * HTTP handler and the in-process transport alike.
+ */
+public final class Scales {
 
   private Scales() {}
 
-  static Scale toScale(HasMetadata obj, ResourceType type) {
+  public static Scale toScale(HasMetadata obj) {
     Integer spec;
     Integer status;
     String selector;
@@ -75,16 +78,36 @@ final class Scales {
   }
 
   /**
-   * The object with {@code spec.replicas} from a written Scale, refusing a stale resourceVersion in
-   * the Scale as upstream does.
+   * The object with {@code spec.replicas} from a written Scale (as JSON), refusing a stale
+   * resourceVersion in the Scale as upstream does.
    */
   static HasMetadata applyScale(HasMetadata obj, JsonNode scale, ResourceType type) {
-    String rv = scale.path("metadata").path("resourceVersion").asText("");
+    JsonNode replicas = scale.path("spec").path("replicas");
+    return apply(
+        obj,
+        scale.path("metadata").path("resourceVersion").asText(""),
+        replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asInt(),
+        type);
+  }
+
+  /** As {@link #applyScale(HasMetadata, JsonNode, ResourceType)}, for a Scale object. */
+  public static HasMetadata applyScale(HasMetadata obj, Scale scale, ResourceType type) {
+    String rv = scale.getMetadata() == null ? null : scale.getMetadata().getResourceVersion();
+    Integer replicas = scale.getSpec() == null ? null : scale.getSpec().getReplicas();
+    return apply(obj, rv == null ? "" : rv, replicas == null ? 0 : replicas, type);
+  }
+
+  /** Whether a written Scale names the version it was read at (then a conflict is final). */
+  public static boolean hasResourceVersion(Scale scale) {
+    return scale.getMetadata() != null
+        && scale.getMetadata().getResourceVersion() != null
+        && !scale.getMetadata().getResourceVersion().isEmpty();
+  }
+
+  private static HasMetadata apply(HasMetadata obj, String rv, int n, ResourceType type) {
     if (!rv.isEmpty() && !rv.equals(obj.getMetadata().getResourceVersion())) {
       throw StatusError.conflict(type, obj.getMetadata().getName());
     }
-    JsonNode replicas = scale.path("spec").path("replicas");
-    int n = replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asInt();
     switch (obj) {
       case Deployment d -> d.getSpec().setReplicas(n);
       case ReplicaSet rs -> rs.getSpec().setReplicas(n);
