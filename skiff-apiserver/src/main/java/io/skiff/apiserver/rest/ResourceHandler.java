@@ -8,6 +8,7 @@ import io.skiff.api.ResourceType;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.codec.ParsedBody;
+import io.skiff.api.codec.protobuf.ProtobufDecoder;
 import io.skiff.api.errors.StatusError;
 import io.skiff.api.patch.JsonMergePatch;
 import io.skiff.api.patch.JsonPatch;
@@ -445,11 +446,22 @@ public final class ResourceHandler {
 
   /** Decodes a create or update body, enforcing {@code fieldValidation} (default Warn). */
   private HasMetadata decode(ResourceType type, Call call, Query q, List<String> warnings) {
-    requireJson(call);
+    byte[] body = call.body();
+    if (ProtobufDecoder.isProtobuf(call.contentType())) {
+      // kubectl 1.32+ sends typed objects (create namespace, configmap, ...) as protobuf; they
+      // become the JSON a JSON client would have sent, and take the same path from there.
+      try {
+        body = ProtobufDecoder.get().toJsonBytes(body, type.apiVersion(), type.kind());
+      } catch (MalformedBodyException e) {
+        throw StatusError.badRequest(cannotHandle(type, e.getMessage()));
+      }
+    } else {
+      requireJson(call);
+    }
     String mode = q.get("fieldValidation", "Warn");
     ParsedBody parsed;
     try {
-      parsed = codec.parse(call.body(), type.type());
+      parsed = codec.parse(body, type.type());
     } catch (MalformedBodyException e) {
       throw StatusError.badRequest(cannotHandle(type, e.getMessage()));
     }
