@@ -8,12 +8,9 @@ import io.skiff.api.ResourceType;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
-import io.skiff.api.patch.JsonMergePatch;
-import io.skiff.api.patch.JsonPatch;
 import io.skiff.api.patch.PatchException;
-import io.skiff.api.patch.PatchSchema;
 import io.skiff.api.patch.PatchType;
-import io.skiff.api.patch.StrategicMergePatch;
+import io.skiff.api.patch.Patches;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.api.selector.SelectorException;
@@ -240,7 +237,8 @@ public final class InProcessTransport implements Transport {
               name,
               current -> {
                 JsonNode patched =
-                    apply(patchType, codec.toTree(current), patch, type.apiVersion(), type.kind());
+                    Patches.apply(
+                        patchType, codec.toTree(current), patch, type.apiVersion(), type.kind());
                 return toObject(type, patched);
               },
               new WriteOptions(false, status),
@@ -359,23 +357,6 @@ public final class InProcessTransport implements Transport {
               + type.apiVersion()
               + ")");
     }
-  }
-
-  private static JsonNode apply(
-      PatchType type, JsonNode current, JsonNode patch, String apiVersion, String kind) {
-    return switch (type) {
-      case JSON_PATCH -> JsonPatch.apply(current, patch);
-      case MERGE_PATCH -> {
-        if (!patch.isObject()) {
-          throw StatusError.badRequest("Invalid JSON Patch");
-        }
-        yield JsonMergePatch.apply(current, patch);
-      }
-      case STRATEGIC_MERGE_PATCH ->
-          StrategicMergePatch.apply(
-              current, patch, PatchSchema.forKind(apiVersion, kind).orElse(PatchSchema.empty()));
-      case APPLY_PATCH -> throw new IllegalStateException("refused above");
-    };
   }
 
   /**

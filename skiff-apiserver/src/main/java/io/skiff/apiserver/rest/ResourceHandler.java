@@ -10,12 +10,9 @@ import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.codec.ParsedBody;
 import io.skiff.api.codec.protobuf.ProtobufDecoder;
 import io.skiff.api.errors.StatusError;
-import io.skiff.api.patch.JsonMergePatch;
-import io.skiff.api.patch.JsonPatch;
 import io.skiff.api.patch.PatchException;
-import io.skiff.api.patch.PatchSchema;
 import io.skiff.api.patch.PatchType;
-import io.skiff.api.patch.StrategicMergePatch;
+import io.skiff.api.patch.Patches;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.api.selector.SelectorException;
@@ -289,7 +286,7 @@ public final class ResourceHandler {
             current -> {
               if (scale) {
                 JsonNode patchedScale =
-                    apply(
+                    Patches.apply(
                         patchType,
                         codec.toTree(Scales.toScale(current)),
                         patch,
@@ -298,7 +295,7 @@ public final class ResourceHandler {
                 return Scales.applyScale(current, patchedScale, p.type());
               }
               JsonNode patched =
-                  apply(
+                  Patches.apply(
                       patchType,
                       codec.toTree(current),
                       patch,
@@ -312,23 +309,6 @@ public final class ResourceHandler {
       return ok(Scales.toScale(updated));
     }
     return object(200, updated, call, warnings);
-  }
-
-  private JsonNode apply(
-      PatchType type, JsonNode current, JsonNode patch, String apiVersion, String kind) {
-    return switch (type) {
-      case JSON_PATCH -> JsonPatch.apply(current, patch);
-      case MERGE_PATCH -> {
-        if (!patch.isObject()) {
-          throw StatusError.badRequest("Invalid JSON Patch");
-        }
-        yield JsonMergePatch.apply(current, patch);
-      }
-      case STRATEGIC_MERGE_PATCH ->
-          StrategicMergePatch.apply(
-              current, patch, PatchSchema.forKind(apiVersion, kind).orElse(PatchSchema.empty()));
-      case APPLY_PATCH -> throw new IllegalStateException("refused above");
-    };
   }
 
   /** Binds a patched tree, enforcing fieldValidation as upstream does for patches (422). */
