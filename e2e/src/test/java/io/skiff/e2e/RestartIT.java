@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Skiff comes back on the same data directory after a crash or a stop. */
+/**
+ * Skiff comes back on the same data directory after a crash or a stop, with every object that was
+ * acknowledged before it.
+ */
 class RestartIT {
 
   @RegisterExtension static final SkiffExtension skiff = new SkiffExtension();
@@ -16,6 +19,13 @@ class RestartIT {
     long firstPid = process.pid();
     assertThat(process.stdout())
         .contains("(store: sqlite " + process.dataDir().resolve("skiff.db") + ";");
+    Kubectl kubectl = skiff.kubectl();
+    for (int i = 0; i < 5; i++) {
+      kubectl
+          .run("create", "configmap", "before-crash-" + i, "--from-literal=n=" + i)
+          .assertSuccess();
+    }
+    kubectl.run("label", "configmap", "before-crash-4", "last=write").assertSuccess();
 
     assertThat(process.kill()).as("exit code after SIGKILL").isEqualTo(128 + 9);
     assertThat(process.stdout()).doesNotContain("skiff: stopped");
@@ -26,6 +36,16 @@ class RestartIT {
     assertThat(process.get("/readyz").statusCode()).isEqualTo(200);
     assertThat(skiff.kubectl().json("version").at("/serverVersion/gitVersion").asText())
         .isEqualTo("v1.33.0-skiff");
+    // Every write kubectl saw acknowledged is there, intact, including the last one.
+    for (int i = 0; i < 5; i++) {
+      assertThat(
+              kubectl.output("get", "configmap", "before-crash-" + i, "-o", "jsonpath={.data.n}"))
+          .isEqualTo(String.valueOf(i));
+    }
+    assertThat(
+            kubectl.output(
+                "get", "configmap", "before-crash-4", "-o", "jsonpath={.metadata.labels.last}"))
+        .isEqualTo("write");
   }
 
   @Test
