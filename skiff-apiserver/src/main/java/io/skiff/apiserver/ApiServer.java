@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
   private Registry registry;
   private ApiHandler api;
   private Discovery discovery;
+  private ObjectCodec codec;
 
   private ApiServer(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -77,7 +78,7 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    ObjectCodec codec = new ObjectCodec();
+    codec = new ObjectCodec();
     registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
     registry.bootstrap();
     api = new ApiHandler(new ResourceHandler(registry, clock));
@@ -118,10 +119,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Reports ready from now on; {@code /readyz} turns 200. */
   public void markReady() {
-    if (ready.compareAndSet(false, true)) {
-      // The first kubectl call should not pay for Jackson's start-up; nor should /readyz.
-      Thread.ofVirtual().name("skiff-json-warmup").start(Json::warmUp);
-    }
+    ready.set(true);
   }
 
   public boolean isReady() {
@@ -156,6 +154,11 @@ public final class ApiServer implements AutoCloseable {
 
   Discovery discovery() {
     return discovery;
+  }
+
+  /** The one JSON codec of the server, for every body it writes. */
+  ObjectCodec codec() {
+    return codec;
   }
 
   /** Every resource's storage: what in-process clients use. */

@@ -1,5 +1,10 @@
 package io.skiff.apiserver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import io.skiff.api.errors.StatusError;
 import io.skiff.apiserver.discovery.Answer;
 import io.skiff.store.StoreException;
 import java.nio.ByteBuffer;
@@ -34,7 +39,11 @@ final class Routes extends Handler.Abstract {
     switch (path) {
       case "/livez", "/readyz", "/healthz", "/version", "/version/" -> {
         if (!isRead(request)) {
-          status(response, callback, Status.methodNotAllowed());
+          status(
+              response,
+              callback,
+              StatusError.methodNotAllowed(
+                  "the server does not allow this method on the requested resource"));
           return true;
         }
       }
@@ -46,14 +55,14 @@ final class Routes extends Handler.Abstract {
           server.api().handle(request, response, callback);
           return true;
         }
-        status(response, callback, Status.notFound());
+        status(response, callback, StatusError.notFoundPath());
         return true;
       }
     }
     switch (path) {
       case "/livez" -> health(request, response, callback, "livez", false);
       case "/readyz", "/healthz" -> health(request, response, callback, path.substring(1), true);
-      default -> send(response, callback, 200, JSON, Json.indented(server.version()));
+      default -> send(response, callback, 200, JSON, indented(server.version()));
     }
     return true;
   }
@@ -144,8 +153,25 @@ final class Routes extends Handler.Abstract {
     return false;
   }
 
-  private static void status(Response response, Callback callback, Status status) {
-    send(response, callback, status.code(), JSON, Json.compact(status));
+  /** Go's {@code json.MarshalIndent(v, "", " ")}, as upstream writes {@code /version}. */
+  private byte[] indented(Object value) {
+    try {
+      return server
+          .codec()
+          .mapper()
+          .writer(
+              new DefaultPrettyPrinter(
+                      Separators.createDefaultInstance()
+                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                  .withObjectIndenter(new DefaultIndenter("  ", "\n")))
+          .writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private void status(Response response, Callback callback, StatusError error) {
+    send(response, callback, error.code(), JSON, server.codec().encode(error.status()));
   }
 
   private static void send(

@@ -260,12 +260,7 @@ public final class ResourceStorage {
       boolean retryOnConflict) {
     String key = type.key(namespace, name);
     for (int attempt = 0; ; attempt++) {
-      KeyValue kv;
-      try {
-        kv = store.get(key).orElseThrow(() -> StatusError.notFound(type, name));
-      } catch (StoreException e) {
-        throw storeFailure(e);
-      }
+      KeyValue kv = current(key, name);
       HasMetadata old = decode(kv);
       HasMetadata next = mutate.apply(decode(kv));
       ObjectMeta meta = meta(next);
@@ -339,12 +334,7 @@ public final class ResourceStorage {
     DeleteOptions opts = options == null ? new DeleteOptions() : options;
     String key = type.key(namespace, name);
     for (int attempt = 0; ; attempt++) {
-      KeyValue kv;
-      try {
-        kv = store.get(key).orElseThrow(() -> StatusError.notFound(type, name));
-      } catch (StoreException e) {
-        throw storeFailure(e);
-      }
+      KeyValue kv = current(key, name);
       HasMetadata obj = decode(kv);
       ObjectMeta meta = obj.getMetadata();
       checkPreconditions(opts.getPreconditions(), meta, name);
@@ -592,6 +582,15 @@ public final class ResourceStorage {
   /** RFC 3339 at second precision, as metav1.Time serializes. */
   static String timestamp(Instant t) {
     return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** The stored key of an object that must exist, for a read-modify-write. */
+  private KeyValue current(String key, String name) {
+    try {
+      return store.get(key).orElseThrow(() -> StatusError.notFound(type, name));
+    } catch (StoreException e) {
+      throw storeFailure(e);
+    }
   }
 
   private static StatusError storeFailure(StoreException e) {
