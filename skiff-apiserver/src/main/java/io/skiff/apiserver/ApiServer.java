@@ -4,6 +4,7 @@ import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.openapi.OpenApi;
 import io.skiff.apiserver.discovery.Discovery;
+import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.clock.Clock;
@@ -47,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final VersionInfo version;
+  private final DefaultTolerationSeconds tolerations;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Server server;
@@ -62,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = Objects.requireNonNull(b.clock, "clock");
     this.version = b.version != null ? b.version : VersionInfo.current();
+    this.tolerations = b.tolerations;
   }
 
   public static Builder builder() {
@@ -79,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     codec = new ObjectCodec();
-    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
+    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock, tolerations);
     registry.bootstrap();
     api = new ApiHandler(new ResourceHandler(registry, clock));
     discovery =
@@ -206,8 +209,15 @@ public final class ApiServer implements AutoCloseable {
     private Store store;
     private Clock clock = Clock.system();
     private VersionInfo version;
+    private DefaultTolerationSeconds tolerations = DefaultTolerationSeconds.DEFAULT;
 
     private Builder() {}
+
+    /** How long pods tolerate not-ready and unreachable nodes unless they say otherwise. */
+    public Builder defaultTolerationSeconds(DefaultTolerationSeconds tolerations) {
+      this.tolerations = Objects.requireNonNull(tolerations, "tolerations");
+      return this;
+    }
 
     /** The address to listen on; loopback by default, as the server has no authentication yet. */
     public Builder bindAddress(String address) {

@@ -87,4 +87,13 @@ public interface Resources<T extends HasMetadata> {
    * Scale is compared with the object's (409 when stale).
    */
   Scale updateScale(String namespace, String name, Scale scale);
+
+  /**
+   * POSTs {@code body} to a subresource that acts rather than stores: a Pod's {@code binding}
+   * (assigns it to a node) and {@code eviction} (deletes it if its disruption budget allows).
+   *
+   * @throws StatusError as the server answers: 404 when the object does not exist, 409 when a pod
+   *     is already bound, 429 when a disruption budget forbids an eviction
+   */
+  void createSubresource(String namespace, String name, String subresource, HasMetadata body);
 }

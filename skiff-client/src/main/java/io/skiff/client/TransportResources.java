@@ -126,6 +126,14 @@ final class TransportResources<T extends HasMetadata> implements Resources<T> {
     return transport.updateScale(type, namespace(namespace), name(name), scale);
   }
 
+  @Override
+  public void createSubresource(
+      String namespace, String name, String subresource, HasMetadata body) {
+    Objects.requireNonNull(subresource, "subresource");
+    Objects.requireNonNull(body, "body");
+    transport.createSubresource(type, namespace(namespace), name(name), subresource, body);
+  }
+
   /** The namespace of a named call: required for namespaced kinds, dropped for the others. */
   private String namespace(String namespace) {
     if (!type.namespaced()) {

@@ -9,15 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.ResourceType;
 import io.skiff.api.errors.StatusError;
@@ -745,6 +751,86 @@ public abstract class KubeClientContractTest {
       assertSameStatus(
           statusError(() -> deployments.scale(NS, "nope")),
           StatusError.notFound(type(Deployment.class), "nope"));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  class PodActions {
+
+    private Resources<Pod> pods;
+
+    @BeforeEach
+    void pod() {
+      pods = client.resources(Pod.class);
+      pods.create(
+          new PodBuilder()
+              .withNewMetadata()
+              .withName("web")
+              .withNamespace(NS)
+              .endMetadata()
+              .withNewSpec()
+              .addNewContainer()
+              .withName("c")
+              .withImage("nginx")
+              .endContainer()
+              .endSpec()
+              .build());
+    }
+
+    private static Binding binding(String pod, String node) {
+      return new BindingBuilder()
+          .withNewMetadata()
+          .withName(pod)
+          .endMetadata()
+          .withNewTarget()
+          .withKind("Node")
+          .withName(node)
+          .endTarget()
+          .build();
+    }
+
+    @Test
+    void bindingAssignsThePodToTheNode() {
+      pods.createSubresource(NS, "web", "binding", binding("web", "node-1"));
+
+      assertThat(pods.get(NS, "web").orElseThrow().getSpec().getNodeName()).isEqualTo("node-1");
+    }
+
+    @Test
+    void bindingABoundPodIs409() {
+      pods.createSubresource(NS, "web", "binding", binding("web", "node-1"));
+
+      StatusError e =
+          statusError(() -> pods.createSubresource(NS, "web", "binding", binding("web", "n2")));
+
+      assertThat(e.code()).isEqualTo(409);
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "Operation cannot be fulfilled on pods/binding \"web\": pod web is already"
+                  + " assigned to node \"node-1\"");
+    }
+
+    @Test
+    void evictionOfAPendingPodDeletesIt() {
+      Eviction eviction = new Eviction();
+      eviction.setMetadata(new ObjectMeta());
+      eviction.getMetadata().setName("web");
+      eviction.getMetadata().setNamespace(NS);
+
+      pods.createSubresource(NS, "web", "eviction", eviction);
+
+      assertThat(pods.get(NS, "web")).isEmpty();
+    }
+
+    @Test
+    void aKindWithoutTheSubresourceHasNoEndpoint() {
+      configMaps.create(configMap(NS, "a"));
+
+      assertSameStatus(
+          statusError(() -> configMaps.createSubresource(NS, "a", "binding", binding("a", "n"))),
+          StatusError.notFoundPath());
     }
   }
 

@@ -1,9 +1,11 @@
 package io.skiff.apiserver.inprocess;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
@@ -259,6 +261,25 @@ public final class InProcessTransport implements Transport {
                   WriteOptions.DEFAULT,
                   !Scales.hasResourceVersion(scale));
           return Scales.toScale(updated);
+        });
+  }
+
+  @Override
+  public void createSubresource(
+      ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
+    call(
+        () -> {
+          subresource(type, subresource);
+          switch (body) {
+            case Binding b when "binding".equals(subresource) ->
+                registry.pods().bind(namespace, name, KubeObjects.deepCopy(b), false);
+            case Eviction e when "eviction".equals(subresource) ->
+                registry.pods().evict(namespace, name, KubeObjects.deepCopy(e), false);
+            default ->
+                throw StatusError.methodNotAllowed(
+                    "the server does not allow this method on the requested resource");
+          }
+          return null;
         });
   }
 

@@ -3,6 +3,7 @@ package io.skiff.apiserver.registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
@@ -28,14 +29,32 @@ public final class Registry {
   private final Map<ResourceType, ResourceStorage> storages = new LinkedHashMap<>();
   private final ResourceStorage namespaces;
   private final ObjectCodec codec;
+  private final DefaultTolerationSeconds tolerations;
+  private final PodSubresources podSubresources;
 
   public Registry(ResourceRegistry resources, Store store, ObjectCodec codec, Clock clock) {
+    this(resources, store, codec, clock, DefaultTolerationSeconds.DEFAULT);
+  }
+
+  public Registry(
+      ResourceRegistry resources,
+      Store store,
+      ObjectCodec codec,
+      Clock clock,
+      DefaultTolerationSeconds tolerations) {
     this.resources = resources;
     this.codec = codec;
+    this.tolerations = tolerations;
     for (ResourceType t : resources.all()) {
       storages.put(t, new ResourceStorage(t, store, codec, clock));
     }
     this.namespaces = storage(resources.byResource("", "v1", "namespaces").orElseThrow());
+    this.podSubresources = new PodSubresources(resources, storages, clock);
+  }
+
+  /** Pod binding and eviction. */
+  public PodSubresources pods() {
+    return podSubresources;
   }
 
   public ResourceRegistry resources() {
@@ -80,6 +99,9 @@ public final class Registry {
       ResourceStorage storage, String namespace, HasMetadata obj, WriteOptions options) {
     if (storage.type().namespaced()) {
       admitNamespace(storage.type(), namespace, obj);
+    }
+    if (obj instanceof Pod pod) {
+      tolerations.admit(pod);
     }
     return storage.create(namespace, obj, options);
   }

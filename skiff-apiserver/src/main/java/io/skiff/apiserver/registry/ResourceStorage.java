@@ -322,6 +322,34 @@ public final class ResourceStorage {
     }
   }
 
+  /**
+   * Compare-and-swap of {@code mutate}'s result with no strategy, defaulting or validation: for
+   * subresources whose handler owns the transition, as upstream's BindingREST writes the pod
+   * straight to storage (a pod update could neither set {@code spec.nodeName} nor touch status).
+   * Retries from a fresh read on conflict; {@code mutate} may throw a {@link StatusError}.
+   */
+  HasMetadata rawUpdate(String namespace, String name, UnaryOperator<HasMetadata> mutate) {
+    String key = type.key(namespace, name);
+    for (int attempt = 0; ; attempt++) {
+      KeyValue kv = current(key, name);
+      HasMetadata next = mutate.apply(decode(kv));
+      try {
+        KeyValue written = store.update(key, encode(next), kv.modRevision());
+        next.getMetadata().setResourceVersion(String.valueOf(written.modRevision()));
+        return next;
+      } catch (ConflictException e) {
+        if (attempt < 20) {
+          continue;
+        }
+        throw StatusError.conflict(type, name);
+      } catch (KeyNotFoundException e) {
+        throw StatusError.notFound(type, name);
+      } catch (StoreException e) {
+        throw storeFailure(e);
+      }
+    }
+  }
+
   /** What a DELETE did: removed the object at once, or marked it for deletion. */
   public record Deletion(HasMetadata object, boolean removed) {}
 

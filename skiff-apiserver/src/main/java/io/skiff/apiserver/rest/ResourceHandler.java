@@ -2,8 +2,10 @@ package io.skiff.apiserver.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
@@ -99,6 +101,7 @@ public final class ResourceHandler {
       case "patch" -> patch(p, storage, call, q, RequestOptions.writeDryRun(q, "PatchOptions"));
       case "delete" -> delete(p, storage, call, q);
       case "deletecollection" -> deleteCollection(p, storage, call, q);
+      case "post-to-object" -> postToSubresource(p, call, q);
       default ->
           throw StatusError.methodNotAllowed(
               "the server does not allow this method on the requested resource");
@@ -216,6 +219,41 @@ public final class ResourceHandler {
     HasMetadata created =
         registry.create(storage, p.namespace(), obj, new WriteOptions(dryRun, false));
     return object(201, created, call, warnings);
+  }
+
+  /** POST to a pod's {@code binding} or {@code eviction}: an action answered with a Status. */
+  private Reply postToSubresource(ApiPath p, Call call, Query q) {
+    boolean dryRun = RequestOptions.writeDryRun(q, "CreateOptions");
+    String sub = p.subresource();
+    if ("binding".equals(sub)) {
+      registry.pods().bind(p.namespace(), p.name(), decodeAction(call, Binding.class), dryRun);
+    } else if ("eviction".equals(sub)) {
+      registry.pods().evict(p.namespace(), p.name(), decodeAction(call, Eviction.class), dryRun);
+    } else {
+      throw StatusError.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
+    ObjectNode s = codec.mapper().createObjectNode();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Success");
+    s.put("code", 201);
+    return new Reply(201, codec.encode(s), List.of());
+  }
+
+  private <T extends HasMetadata> T decodeAction(Call call, Class<T> kind) {
+    requireJson(call);
+    try {
+      JsonNode tree = codec.parse(call.body() == null ? new byte[0] : call.body(), kind).tree();
+      JsonNode k = tree.get("kind");
+      if (k != null && !k.asText().equals(kind.getSimpleName())) {
+        throw StatusError.badRequest("not a " + kind.getSimpleName() + " object: " + k.asText());
+      }
+      return codec.toObject(tree, kind);
+    } catch (MalformedBodyException e) {
+      throw StatusError.badRequest(e.getMessage());
+    }
   }
 
   private Reply update(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {

@@ -174,6 +174,15 @@ public final class HttpTransport implements Transport {
   }
 
   @Override
+  public void createSubresource(
+      ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
+    send(
+        request(path(type, namespace, name, subresource), "")
+            .header("Content-Type", JSON)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(body))));
+  }
+
+  @Override
   public Watch watch(
       ResourceType type,
       String namespace,

@@ -70,6 +70,13 @@ public interface Transport extends AutoCloseable {
 
   Scale updateScale(ResourceType type, String namespace, String name, Scale scale);
 
+  /**
+   * POST of {@code body} to the object's {@code subresource} ({@code binding}, {@code eviction}),
+   * whose answer is a success Status, not an object.
+   */
+  void createSubresource(
+      ResourceType type, String namespace, String name, String subresource, HasMetadata body);
+
   /** Ends open watches and releases connections. */
   @Override
   default void close() {}

@@ -144,4 +144,10 @@ final class ScriptedResources<T extends HasMetadata> implements Resources<T> {
   public Scale updateScale(String namespace, String name, Scale scale) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public void createSubresource(
+      String namespace, String name, String subresource, HasMetadata body) {
+    throw new UnsupportedOperationException();
+  }
 }
