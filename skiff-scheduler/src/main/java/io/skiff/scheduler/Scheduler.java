@@ -463,6 +463,11 @@ public final class Scheduler implements AutoCloseable {
     return cache.podsOn(node);
   }
 
+  /** For tests: the node as the scheduler last saw it. */
+  Optional<Node> cachedNode(String name) {
+    return cache.node(name);
+  }
+
   /** For tests: where the pod with {@code key} waits in the queue, or null. */
   SchedulingQueue.Place placeOf(String key) {
     return queue.placeOf(key);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -174,10 +175,12 @@ final class SchedulerCache {
     }
   }
 
-  int nodeCount() {
+  /** The node as the cache has it, if it exists. */
+  Optional<Node> node(String name) {
     lock.lock();
     try {
-      return nodes.size();
+      NodeInfo n = nodes.get(name);
+      return Optional.ofNullable(n == null ? null : n.node());
     } finally {
       lock.unlock();
     }
