@@ -77,10 +77,6 @@ final class SchedulingQueue {
     PodInfo pod() {
       return pod;
     }
-
-    int attempts() {
-      return attempts;
-    }
   }
 
   private final Clock clock;
@@ -509,7 +505,7 @@ final class SchedulingQueue {
     }
   }
 
-  // ---- for tests and metrics ----
+  // ---- for tests ----
 
   /** Where the pod with {@code key} is, or null. */
   Place placeOf(String key) {
@@ -517,16 +513,6 @@ final class SchedulingQueue {
     try {
       Entry e = entries.get(key);
       return e == null ? null : e.place;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** How many pods are pending in any of the queues (not counting those being scheduled). */
-  int pendingCount() {
-    lock.lock();
-    try {
-      return (int) entries.values().stream().filter(e -> e.place != Place.IN_FLIGHT).count();
     } finally {
       lock.unlock();
     }

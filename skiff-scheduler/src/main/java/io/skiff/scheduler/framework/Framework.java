@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -55,11 +54,6 @@ public final class Framework {
     this.preFilterPlugin = preFilterPlugin;
     this.random = Objects.requireNonNull(random, "random");
     this.percentageOfNodesToScore = percentageOfNodesToScore;
-  }
-
-  /** A framework that scores nothing, for tests of filtering alone. */
-  public static Framework filtersOnly(List<FilterPlugin> filters) {
-    return new Framework(filters, List.of(), "NodeAffinity", new Random(0), 0);
   }
 
   public List<FilterPlugin> filters() {

@@ -112,10 +112,6 @@ public final class NodeInfo {
     return Collections.unmodifiableCollection(pods.values());
   }
 
-  public boolean hasPod(String key) {
-    return pods.containsKey(key);
-  }
-
   /** Pods here controlled by {@code owner} (see {@link PodInfo#spreadOwner()}), not terminating. */
   public int spreadCount(String owner) {
     Integer c = spreadCounts.get(owner);

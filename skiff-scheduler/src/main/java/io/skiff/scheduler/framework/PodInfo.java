@@ -63,8 +63,12 @@ public final class PodInfo {
       return null;
     }
     for (OwnerReference o : owners) {
-      if (Boolean.TRUE.equals(o.getController()) && SPREAD_OWNER_KINDS.contains(o.getKind())) {
-        return o.getUid();
+      if (Boolean.TRUE.equals(o.getController())
+          && SPREAD_OWNER_KINDS.contains(o.getKind())
+          && o.getUid() != null) {
+        // One instance per UID: the spreading score looks it up on every node for every pod, and
+        // identical keys compare without reading their characters.
+        return o.getUid().intern();
       }
     }
     return null;

@@ -6,11 +6,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.skiff.api.validation.Quantities;
-import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An amount of each resource the scheduler accounts: upstream's {@code framework.Resource}. CPU is
@@ -37,6 +37,11 @@ public record Resource(
 
   /** The request of a container that sets none for memory (200 MiB), for scoring. */
   public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
+
+  private static final int SCALED_CACHE_SIZE = 4096;
+
+  /** Parsed quantities by their text: pods repeat a handful, and parsing is not cheap. */
+  private static final Map<String, Long> SCALED = new ConcurrentHashMap<>();
 
   public Resource {
     scalars = Map.copyOf(scalars);
@@ -141,13 +146,26 @@ public record Resource(
 
   /** The quantity in millis (for cpu) or units, rounded up; 0 when it does not parse. */
   static long scaled(String name, Quantity q) {
-    return Quantities.parse(q)
-        .map(
-            p -> {
-              BigDecimal v = "cpu".equals(name) ? p.value().movePointRight(3) : p.value();
-              return v.setScale(0, RoundingMode.CEILING).longValue();
-            })
-        .orElse(0L);
+    boolean milli = "cpu".equals(name);
+    String text =
+        (milli ? "m:" : "u:") + q.getAmount() + (q.getFormat() == null ? "" : q.getFormat());
+    Long cached = SCALED.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    long v =
+        Quantities.parse(q)
+            .map(
+                p ->
+                    (milli ? p.value().movePointRight(3) : p.value())
+                        .setScale(0, RoundingMode.CEILING)
+                        .longValue())
+            .orElse(0L);
+    if (SCALED.size() >= SCALED_CACHE_SIZE) {
+      SCALED.clear();
+    }
+    SCALED.put(text, v);
+    return v;
   }
 
   /** Accumulates resources: sums, maxima, and the counts a node keeps. */

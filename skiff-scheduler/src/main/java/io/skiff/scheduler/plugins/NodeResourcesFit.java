@@ -63,14 +63,16 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         && req.ephemeralStorage() > alloc.ephemeralStorage() - used.ephemeralStorage()) {
       reasons.add("Insufficient ephemeral-storage");
     }
-    // Upstream walks a map in random order; sorting keeps the message stable.
-    new TreeMap<>(req.scalars())
-        .forEach(
-            (name, q) -> {
-              if (q != 0 && q > alloc.get(name) - used.get(name)) {
-                reasons.add("Insufficient " + name);
-              }
-            });
+    if (!req.scalars().isEmpty()) {
+      // Upstream walks a map in random order; sorting keeps the message stable.
+      new TreeMap<>(req.scalars())
+          .forEach(
+              (name, q) -> {
+                if (q != 0 && q > alloc.get(name) - used.get(name)) {
+                  reasons.add("Insufficient " + name);
+                }
+              });
+    }
     return reasons;
   }
 

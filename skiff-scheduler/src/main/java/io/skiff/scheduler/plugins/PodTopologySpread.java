@@ -45,24 +45,9 @@ public final class PodTopologySpread implements ScorePlugin {
     if (owner == null) {
       return;
     }
-    // Upstream sizes each topology by the values among the feasible nodes; a node without the
-    // zone label counts as the zone "".
-    Map<String, long[]> zoneCounts = new HashMap<>();
-    for (NodeInfo n : feasible) {
-      zoneCounts.computeIfAbsent(n.labels().getOrDefault(ZONE, ""), z -> new long[1]);
-    }
     double hostWeight = Math.log(feasible.size() + 2);
-    double zoneWeight = Math.log(zoneCounts.size() + 2);
-    // Zone counts take every node the pod could go to by its node affinity (policy Honor).
-    for (NodeInfo n : allNodes) {
-      if (n.node() == null || !pod.requiredAffinity().matches(n.node())) {
-        continue;
-      }
-      long[] count = zoneCounts.get(n.labels().getOrDefault(ZONE, ""));
-      if (count != null) {
-        count[0] += n.spreadCount(owner);
-      }
-    }
+    Map<String, long[]> zoneCounts = zoneCounts(pod, owner, feasible, allNodes);
+    double zoneWeight = zoneCounts == null ? 0 : Math.log(zoneCounts.size() + 2);
     long min = Long.MAX_VALUE;
     long max = 0;
     for (int i = 0; i < feasible.size(); i++) {
@@ -71,7 +56,7 @@ public final class PodTopologySpread implements ScorePlugin {
       if (n.labels().containsKey(HOSTNAME)) {
         score += n.spreadCount(owner) * hostWeight + (HOSTNAME_MAX_SKEW - 1);
       }
-      String zone = n.labels().get(ZONE);
+      String zone = zoneCounts == null ? null : n.labels().get(ZONE);
       if (zone != null) {
         score += zoneCounts.get(zone)[0] * zoneWeight + (ZONE_MAX_SKEW - 1);
       }
@@ -84,5 +69,39 @@ public final class PodTopologySpread implements ScorePlugin {
       scores[i] =
           max == 0 ? Scores.MAX_NODE_SCORE : Scores.MAX_NODE_SCORE * (max + min - scores[i]) / max;
     }
+  }
+
+  /**
+   * The owner's pods per zone, over the zones of the feasible nodes; null when no feasible node has
+   * a zone, so that the zone constraint scores nothing.
+   */
+  private static Map<String, long[]> zoneCounts(
+      PodInfo pod, String owner, List<NodeInfo> feasible, Collection<NodeInfo> allNodes) {
+    Map<String, long[]> counts = null;
+    for (NodeInfo n : feasible) {
+      if (n.labels().containsKey(ZONE)) {
+        counts = new HashMap<>();
+        break;
+      }
+    }
+    if (counts == null) {
+      return null;
+    }
+    // Upstream sizes the topology by the values among the feasible nodes; a node without the
+    // label counts as the zone "".
+    for (NodeInfo n : feasible) {
+      counts.computeIfAbsent(n.labels().getOrDefault(ZONE, ""), z -> new long[1]);
+    }
+    // The counts take every node the pod could go to by its node affinity (policy Honor).
+    for (NodeInfo n : allNodes) {
+      if (n.node() == null || !pod.requiredAffinity().matches(n.node())) {
+        continue;
+      }
+      long[] count = counts.get(n.labels().getOrDefault(ZONE, ""));
+      if (count != null) {
+        count[0] += n.spreadCount(owner);
+      }
+    }
+    return counts;
   }
 }
