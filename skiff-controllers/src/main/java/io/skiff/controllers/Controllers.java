@@ -1,0 +1,24 @@
+package io.skiff.controllers;
+
+import io.skiff.controllers.deployment.DeploymentController;
+import io.skiff.controllers.replicaset.ReplicaSetController;
+import io.skiff.controllers.replicationcontroller.ReplicationManager;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerManager;
+
+/**
+ * The controllers kube-controller-manager runs by default that Skiff implements, registered on one
+ * manager: what {@code skiff up} runs in-process and {@code skiff controller-manager} over HTTP.
+ */
+public final class Controllers {
+
+  private Controllers() {}
+
+  /** A manager over {@code ctx} with every controller registered; not started. */
+  public static ControllerManager all(ControllerContext ctx) {
+    return new ControllerManager(ctx)
+        .register(DeploymentController.NAME, DeploymentController::new)
+        .register(ReplicaSetController.NAME, ReplicaSetController::create)
+        .register(ReplicationManager.NAME, ReplicationManager::create);
+  }
+}
