@@ -4,8 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import java.time.ZonedDateTime;
 import org.junit.jupiter.api.Test;
 
 class ObjectCodecTest {
@@ -114,5 +118,28 @@ class ObjectCodecTest {
     ParsedBody parsed = codec.parse(json(deployment("", "")), Deployment.class);
     Deployment d = codec.toObject(parsed.tree(), Deployment.class);
     assertThat(codec.decodeStored(codec.encode(d), Deployment.class)).isEqualTo(d);
+  }
+
+  @Test
+  void leaseMicroTimesRoundTripInKubernetesFormat() throws Exception {
+    Lease lease = new Lease();
+    lease.setMetadata(new ObjectMeta());
+    lease.getMetadata().setName("node-1");
+    LeaseSpec spec = new LeaseSpec();
+    spec.setHolderIdentity("node-1");
+    spec.setLeaseDurationSeconds(40);
+    spec.setRenewTime(ZonedDateTime.parse("2024-01-01T00:00:10.123456Z"));
+    spec.setAcquireTime(ZonedDateTime.parse("2024-01-01T00:00:00Z"));
+    lease.setSpec(spec);
+
+    String json = new String(codec.encode(lease), UTF_8);
+
+    assertThat(json)
+        .contains("\"renewTime\":\"2024-01-01T00:00:10.123456Z\"")
+        .contains("\"acquireTime\":\"2024-01-01T00:00:00.000000Z\"");
+    assertThat(codec.parse(json.getBytes(UTF_8), Lease.class).strictErrors()).isEmpty();
+    Lease back = codec.decodeStored(json.getBytes(UTF_8), Lease.class);
+    assertThat(back.getSpec().getRenewTime().toInstant())
+        .isEqualTo(spec.getRenewTime().toInstant());
   }
 }
