@@ -1,9 +1,9 @@
 package io.skiff.apiserver;
 
 import io.skiff.api.errors.StatusError;
+import io.skiff.apiserver.cache.WatchFeed;
 import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.apiserver.rest.WatchStream;
-import io.skiff.store.Watch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,13 +99,13 @@ final class ApiHandler {
   private static void stream(
       Request request, Response response, Callback callback, WatchStream stream)
       throws IOException {
-    Watch watch;
-    StatusError expired = null;
+    WatchFeed feed;
+    StatusError failed = null;
     try {
-      watch = stream.start();
+      feed = stream.start();
     } catch (StatusError e) {
-      watch = null;
-      expired = e;
+      feed = null;
+      failed = e;
     }
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
@@ -114,14 +114,14 @@ final class ApiHandler {
     // timeoutSeconds does, and a client that goes away fails the next write).
     request.addIdleTimeoutListener(timeout -> false);
     try (OutputStream out = Content.Sink.asOutputStream(response)) {
-      if (watch == null) {
-        stream.streamError(expired, out);
+      if (feed == null) {
+        stream.streamError(failed, out);
       } else {
-        stream.stream(watch, out);
+        stream.stream(feed, out);
       }
       callback.succeeded();
     } catch (IOException e) {
-      // The client went away; the watch is closed by stream().
+      // The client went away; the feed is closed by stream().
       callback.failed(e);
     }
   }

@@ -3,6 +3,7 @@ package io.skiff.apiserver;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.openapi.OpenApi;
+import io.skiff.apiserver.cache.WatchCacheConfig;
 import io.skiff.apiserver.discovery.Discovery;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.rest.ResourceHandler;
@@ -47,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final VersionInfo version;
+  private final WatchCacheConfig watchCache;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Server server;
@@ -62,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = Objects.requireNonNull(b.clock, "clock");
     this.version = b.version != null ? b.version : VersionInfo.current();
+    this.watchCache = b.watchCache;
   }
 
   public static Builder builder() {
@@ -79,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     codec = new ObjectCodec();
-    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
+    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock, watchCache);
     registry.bootstrap();
     api = new ApiHandler(new ResourceHandler(registry, clock));
     discovery =
@@ -183,6 +186,8 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     ready.set(false);
+    // Watches end first (cleanly, as at a timeout), so that stopping does not wait on them.
+    registry.watchCache().close();
     stopQuietly(server);
   }
 
@@ -206,6 +211,7 @@ public final class ApiServer implements AutoCloseable {
     private Store store;
     private Clock clock = Clock.system();
     private VersionInfo version;
+    private WatchCacheConfig watchCache = WatchCacheConfig.defaults();
 
     private Builder() {}
 
@@ -237,6 +243,12 @@ public final class ApiServer implements AutoCloseable {
     /** What {@code /version} reports; the running build's by default. */
     public Builder version(VersionInfo version) {
       this.version = version;
+      return this;
+    }
+
+    /** How the watch cache keeps history and serves watches; upstream's values by default. */
+    public Builder watchCache(WatchCacheConfig config) {
+      this.watchCache = Objects.requireNonNull(config, "config");
       return this;
     }
 
