@@ -5,6 +5,7 @@ import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.openapi.OpenApi;
 import io.skiff.apiserver.cache.WatchCacheConfig;
 import io.skiff.apiserver.discovery.Discovery;
+import io.skiff.apiserver.metrics.ApiMetrics;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.clock.Clock;
@@ -48,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final VersionInfo version;
+  private final int maxRequestsInFlight;
+  private final int maxMutatingRequestsInFlight;
   private final WatchCacheConfig watchCache;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -57,6 +60,7 @@ public final class ApiServer implements AutoCloseable {
   private ApiHandler api;
   private Discovery discovery;
   private ObjectCodec codec;
+  private ApiMetrics metrics;
 
   private ApiServer(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -64,6 +68,8 @@ public final class ApiServer implements AutoCloseable {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = Objects.requireNonNull(b.clock, "clock");
     this.version = b.version != null ? b.version : VersionInfo.current();
+    this.maxRequestsInFlight = b.maxRequestsInFlight;
+    this.maxMutatingRequestsInFlight = b.maxMutatingRequestsInFlight;
     this.watchCache = b.watchCache;
   }
 
@@ -84,7 +90,11 @@ public final class ApiServer implements AutoCloseable {
     codec = new ObjectCodec();
     registry = new Registry(ResourceRegistry.builtin(), store, codec, clock, watchCache);
     registry.bootstrap();
-    api = new ApiHandler(new ResourceHandler(registry, clock));
+    InFlightLimiter limiter = new InFlightLimiter(maxRequestsInFlight, maxMutatingRequestsInFlight);
+    metrics =
+        new ApiMetrics(
+            store, registry.watchCache(), limiter::readOnlyInFlight, limiter::mutatingInFlight);
+    api = new ApiHandler(new ResourceHandler(registry, clock), limiter, metrics, clock);
     discovery =
         new Discovery(
             registry.resources(),
@@ -159,6 +169,10 @@ public final class ApiServer implements AutoCloseable {
     return discovery;
   }
 
+  ApiMetrics metrics() {
+    return metrics;
+  }
+
   /** The one JSON codec of the server, for every body it writes. */
   ObjectCodec codec() {
     return codec;
@@ -211,6 +225,8 @@ public final class ApiServer implements AutoCloseable {
     private Store store;
     private Clock clock = Clock.system();
     private VersionInfo version;
+    private int maxRequestsInFlight = 400;
+    private int maxMutatingRequestsInFlight = 200;
     private WatchCacheConfig watchCache = WatchCacheConfig.defaults();
 
     private Builder() {}
@@ -243,6 +259,31 @@ public final class ApiServer implements AutoCloseable {
     /** What {@code /version} reports; the running build's by default. */
     public Builder version(VersionInfo version) {
       this.version = version;
+      return this;
+    }
+
+    /**
+     * Upstream's {@code --max-requests-inflight}: read-only requests (get, list) served at once
+     * before more are refused with 429; 400 by default, 0 for no limit. Watches do not count.
+     */
+    public Builder maxRequestsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRequestsInFlight must not be negative: " + max);
+      }
+      this.maxRequestsInFlight = max;
+      return this;
+    }
+
+    /**
+     * Upstream's {@code --max-mutating-requests-inflight}: writes served at once before more are
+     * refused with 429; 200 by default, 0 for no limit.
+     */
+    public Builder maxMutatingRequestsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException(
+            "maxMutatingRequestsInFlight must not be negative: " + max);
+      }
+      this.maxMutatingRequestsInFlight = max;
       return this;
     }
 

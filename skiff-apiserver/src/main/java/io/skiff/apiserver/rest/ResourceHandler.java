@@ -82,6 +82,24 @@ public final class ResourceHandler {
     }
   }
 
+  /** What a request is, from its method, path and query; empty if it names no served resource. */
+  public Optional<RequestInfo> requestInfo(String method, String path, String query) {
+    return ApiPath.parse(path, registry.resources())
+        .map(
+            p -> {
+              Query q = new Query(query);
+              return new RequestInfo(
+                  verb(method, p, q),
+                  p.type().group(),
+                  p.type().version(),
+                  p.type().plural(),
+                  p.subresource() == null ? "" : p.subresource(),
+                  p.namespace(),
+                  p.name(),
+                  q.get("dryRun", ""));
+            });
+  }
+
   public Reply error(StatusError e) {
     return new Reply(e.code(), codec.encode(e.status()), List.of());
   }
