@@ -117,7 +117,7 @@ final class CacheWatcher extends QueueFeed {
     if (beforeDeadline.isBefore(next)) {
       next = beforeDeadline;
     }
-    if (next.isBefore(now)) {
+    if (!next.isAfter(now)) {
       return;
     }
     Clock.Timer t =

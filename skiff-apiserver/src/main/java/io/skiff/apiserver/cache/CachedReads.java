@@ -148,6 +148,10 @@ public final class CachedReads {
       // that says so (if the client takes bookmarks), then changes.
       long current = storage.currentRevision();
       long atLeast = rv.isEmpty() ? current : rv.equals("0") ? 0 : ListRead.parseRevision(rv);
+      if (atLeast > current) {
+        return StoreFeed.failed(
+            type, caches.codec(), ResourceStorage.tooLargeResourceVersion(atLeast, current));
+      }
       if (!caches.awaitFresh(cache, atLeast)) {
         return StoreFeed.failed(
             type,
