@@ -8,6 +8,7 @@ import io.skiff.apiserver.rest.RequestInfo;
 import io.skiff.apiserver.rest.ResourceHandler;
 import io.skiff.apiserver.rest.WatchStream;
 import io.skiff.clock.Clock;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ final class ApiHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
   private static final int MAX_BODY = 3 * 1024 * 1024;
   private static final String JSON = "application/json";
+  private static final int STREAM_BUFFER = 16 * 1024;
 
   /** Upstream's answer past the in-flight limit: Go's http.Error, plain text. */
   private static final byte[] TOO_MANY_REQUESTS =
@@ -172,7 +174,10 @@ final class ApiHandler {
     // A watch may be quiet for minutes; Jetty's idle timeout must not end it (the watch's own
     // timeout does, and a client that goes away fails the next write).
     request.addIdleTimeoutListener(timeout -> false);
-    try (OutputStream out = Content.Sink.asOutputStream(response)) {
+    // Events are written in pieces and flushed when no more are waiting: buffered, they go out
+    // as a few large chunks rather than one per piece.
+    try (OutputStream out =
+        new BufferedOutputStream(Content.Sink.asOutputStream(response), STREAM_BUFFER)) {
       if (feed == null) {
         stream.streamError(failed, out);
       } else {

@@ -225,7 +225,9 @@ public final class CachedReads {
   /** The loaded cache of {@code type}, or null to read the store (closed, or the store failing). */
   private ResourceCache cache(ResourceType type) {
     try {
-      return caches.cache(type);
+      ResourceCache cache = caches.cache(type);
+      // One dropped meanwhile (its store watch failed) is replaced by a fresh one.
+      return cache != null && cache.isStopped() ? caches.cache(type) : cache;
     } catch (StoreException e) {
       return null;
     }

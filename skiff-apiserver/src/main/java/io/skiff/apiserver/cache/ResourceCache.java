@@ -49,7 +49,7 @@ final class ResourceCache {
   private List<WatchEvent> pending = new ArrayList<>();
   private boolean dispatching;
   private volatile boolean stopped;
-  private long listRevision;
+  private volatile long listRevision;
   private volatile boolean loaded;
   private volatile long lastApplied;
 

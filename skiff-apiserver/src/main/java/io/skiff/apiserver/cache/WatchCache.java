@@ -246,6 +246,7 @@ public final class WatchCache implements AutoCloseable {
       }
       if (error instanceof WatchOverflowException) {
         // The dispatcher fell behind the store's backlog: resume where it was, if history allows.
+        root.close();
         try {
           Dispatcher d = new Dispatcher();
           dispatcher = d;

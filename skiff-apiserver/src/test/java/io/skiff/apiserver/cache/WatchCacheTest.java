@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +44,8 @@ class WatchCacheTest {
   private static final String NS = "default";
   private static final Duration LONG = Duration.ofHours(1);
 
-  private final InstrumentedStore store = new InstrumentedStore();
+  // Watchers of the store are ended 50 events behind, so that the cache's can fall behind.
+  private final InstrumentedStore store = new InstrumentedStore(50);
   private final ManualClock clock = new ManualClock();
   private Registry registry;
   private ResourceStorage configMaps;
@@ -461,6 +463,47 @@ class WatchCacheTest {
     // Its client resumes from the last version it received and misses nothing.
     WatchFeed again = watch(from + "");
     assertThat(take(again, 6)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void theCacheResumesItsStoreWatchWhenItFellBehindAndLosesNothing() throws Exception {
+    start();
+    long from = latest();
+    WatchFeed feed = watch(String.valueOf(from));
+    CountDownLatch paused = store.pauseWatchDelivery();
+    List<String> written = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      written.add("ADDED cm-" + i + "@" + create("cm-" + i));
+    }
+    paused.countDown();
+    assertThat(take(feed, 120)).containsExactlyElementsOf(written);
+    assertThat(store.watchesOpened()).isEqualTo(2);
+    assertThat(store.watchesOpen()).isEqualTo(1);
+  }
+
+  @Test
+  void whenTheHistoryToResumeFromIsCompactedEveryWatcherEndsAndTheCacheReloads() throws Exception {
+    start();
+    long from = latest();
+    WatchFeed feed = watch(String.valueOf(from));
+    CountDownLatch paused = store.pauseWatchDelivery();
+    for (int i = 0; i < 120; i++) {
+      create("cm-" + i);
+    }
+    store.compact(store.currentRevision());
+    paused.countDown();
+    // Whatever it got before the cache was dropped, the watch ends cleanly; the client relists.
+    WatchFeed.Item item;
+    do {
+      item = next(feed);
+    } while (item instanceof WatchFeed.Event);
+    assertThat(brief(item)).isEqualTo("END");
+    CachedReads.Page page = list(new ListRead(ListRead.Mode.CONSISTENT, 0), 0);
+    assertThat(page.items()).hasSize(120);
+    assertThat(page.revision()).isEqualTo(store.currentRevision());
+    long after = create("after");
+    WatchFeed again = watch(String.valueOf(page.revision()));
+    assertThat(brief(next(again))).isEqualTo("ADDED after@" + after);
   }
 
   // ---- bookmarks, the watch-list protocol, timeouts ----

@@ -4,24 +4,47 @@ import io.skiff.store.Deleted;
 import io.skiff.store.KeyValue;
 import io.skiff.store.ListResult;
 import io.skiff.store.Store;
+import io.skiff.store.StoreException;
 import io.skiff.store.Watch;
+import io.skiff.store.WatchEvent;
 import io.skiff.store.WatchListener;
 import io.skiff.store.memory.MemoryStore;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A memory store that counts the watches opened on it and can hold a read or a write of one key
- * until the test lets it go: how the tests see that watchers share one store watch, and hold a
- * request in flight without timing.
+ * A memory store that counts the watches opened on it, can hold a read or a write of one key until
+ * the test lets it go, and can hold the delivery of watch events: how the tests see that watchers
+ * share one store watch, hold a request in flight, or make a watch fall behind, without timing.
  */
 public final class InstrumentedStore implements Store {
 
-  private final MemoryStore store = new MemoryStore();
+  private final MemoryStore store;
   private final AtomicInteger watchesOpened = new AtomicInteger();
   private final AtomicInteger watchesOpen = new AtomicInteger();
   private volatile Gate gate;
+  private volatile CountDownLatch paused;
+
+  public InstrumentedStore() {
+    this(10_000);
+  }
+
+  /** A store whose watchers are ended when {@code maxWatchBacklog} events behind. */
+  public InstrumentedStore(int maxWatchBacklog) {
+    this.store = new MemoryStore(maxWatchBacklog);
+  }
+
+  /**
+   * Holds the delivery of watch events (as a slow listener would) until the returned latch is
+   * counted down; writes go on meanwhile.
+   */
+  public CountDownLatch pauseWatchDelivery() {
+    CountDownLatch latch = new CountDownLatch(1);
+    paused = latch;
+    return latch;
+  }
 
   /** Holds the operations on one key until {@link #release()}; {@link #entered} counts down. */
   public static final class Gate {
@@ -110,7 +133,27 @@ public final class InstrumentedStore implements Store {
 
   @Override
   public Watch watch(String prefix, long fromRevision, WatchListener listener) {
-    Watch w = store.watch(prefix, fromRevision, listener);
+    WatchListener held =
+        new WatchListener() {
+          @Override
+          public void onEvents(List<WatchEvent> events) {
+            CountDownLatch p = paused;
+            if (p != null) {
+              try {
+                p.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            listener.onEvents(events);
+          }
+
+          @Override
+          public void onError(StoreException error) {
+            listener.onError(error);
+          }
+        };
+    Watch w = store.watch(prefix, fromRevision, held);
     watchesOpened.incrementAndGet();
     watchesOpen.incrementAndGet();
     AtomicInteger once = new AtomicInteger();
