@@ -24,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Skiff's API server: today the health endpoints ({@code /livez}, {@code /readyz}, {@code
- * /healthz}) and {@code /version}; every other path answers a Kubernetes {@code Status} 404.
+ * Skiff's API server: the Kubernetes API of the served resources (lists and watches from the watch
+ * cache), discovery and OpenAPI, the health endpoints ({@code /livez}, {@code /readyz}, {@code
+ * /healthz}), {@code /version} and {@code /metrics}; every other path answers a Kubernetes {@code
+ * Status} 404.
  *
  * <p>The server listens as soon as {@link #start()} returns, but reports ready only after {@link
  * #markReady()}, so that probes and {@code kubectl wait} see the same "not yet" that a real API
