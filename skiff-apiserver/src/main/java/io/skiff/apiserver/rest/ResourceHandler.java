@@ -26,7 +26,6 @@ import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.registry.ResourceStorage;
 import io.skiff.apiserver.registry.WriteOptions;
 import io.skiff.clock.Clock;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,17 +196,29 @@ public final class ResourceHandler {
    * once for every reader, byte for byte what encoding the whole list as one tree would give.
    */
   private static byte[] listBody(byte[] head, List<CachedObject> items) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + 64 + items.size() * 1024);
-    out.write(head, 0, head.length - 1);
-    out.writeBytes(",\"items\":[".getBytes(StandardCharsets.US_ASCII));
+    byte[] open = ",\"items\":[".getBytes(StandardCharsets.US_ASCII);
+    int size = head.length - 1 + open.length + Math.max(0, items.size() - 1) + 2;
+    for (CachedObject item : items) {
+      size += item.json().length;
+    }
+    byte[] body = new byte[size];
+    int at = put(body, 0, head, head.length - 1);
+    at = put(body, at, open, open.length);
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) {
-        out.write(',');
+        body[at++] = ',';
       }
-      out.writeBytes(items.get(i).json());
+      byte[] json = items.get(i).json();
+      at = put(body, at, json, json.length);
     }
-    out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
+    body[at++] = ']';
+    body[at] = '}';
+    return body;
+  }
+
+  private static int put(byte[] to, int at, byte[] from, int length) {
+    System.arraycopy(from, 0, to, at, length);
+    return at + length;
   }
 
   private WatchStream watch(ApiPath p, ResourceStorage storage, Call call, Query q) {
