@@ -331,6 +331,29 @@ class WatchCacheTest {
     assertThat(store.watchesOpened()).isEqualTo(watches + 1);
   }
 
+  @Test
+  void theStoresWatchAlsoDeletesAnObjectLeavingTheSelectorAsItWas() throws Exception {
+    start();
+    long before = store.currentRevision();
+    long a = create(NS, "a", Map.of("app", "web"));
+    latest();
+    long leaves = relabel("a", Map.of("app", "db"));
+    WatchFeed web =
+        watch(
+            new WatchRequest(
+                NS,
+                LabelSelector.parse("app=web"),
+                null,
+                String.valueOf(before),
+                null,
+                false,
+                LONG));
+    assertThat(brief(next(web))).isEqualTo("ADDED a@" + a);
+    WatchFeed.Event deleted = (WatchFeed.Event) next(web);
+    assertThat(brief(deleted)).isEqualTo("DELETED a@" + leaves);
+    assertThat(deleted.object().object().getMetadata().getLabels()).containsEntry("app", "web");
+  }
+
   // ---- selectors ----
 
   @Test
