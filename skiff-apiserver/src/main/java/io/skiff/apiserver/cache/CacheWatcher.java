@@ -22,7 +22,8 @@ final class CacheWatcher extends QueueFeed {
   private final Clock clock;
   private final Instant deadline;
   private final boolean bookmarks;
-  // Events at or below it are not this watcher's: it started there. Guarded by the cache's lock.
+  // The revision this watcher has everything up to (where it started, its last event or bookmark):
+  // events at or below it are not its own. Guarded by the cache's lock.
   private long position;
   private Clock.Timer bookmarkTimer;
 
@@ -52,10 +53,6 @@ final class CacheWatcher extends QueueFeed {
   /** Sets where live events start; called under the cache's lock before the first offer. */
   void startAt(long revision) {
     position = revision;
-  }
-
-  long position() {
-    return position;
   }
 
   /**

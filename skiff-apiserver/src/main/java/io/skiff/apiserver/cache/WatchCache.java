@@ -90,24 +90,22 @@ public final class WatchCache implements AutoCloseable {
    * been closed (callers then read the store).
    */
   ResourceCache cache(ResourceType type) {
-    while (true) {
-      CompletableFuture<ResourceCache> f = caches.get(type);
+    CompletableFuture<ResourceCache> f = caches.get(type);
+    if (f == null) {
+      CompletableFuture<ResourceCache> mine = new CompletableFuture<>();
+      f = caches.putIfAbsent(type, mine);
       if (f == null) {
-        CompletableFuture<ResourceCache> mine = new CompletableFuture<>();
-        f = caches.putIfAbsent(type, mine);
-        if (f == null) {
-          load(type, mine);
-          f = mine;
-        }
+        load(type, mine);
+        f = mine;
       }
-      try {
-        return f.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw e;
+    }
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
+      throw e;
     }
   }
 
