@@ -3,7 +3,9 @@ package io.skiff.apiserver;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.openapi.OpenApi;
+import io.skiff.apiserver.cache.WatchCacheConfig;
 import io.skiff.apiserver.discovery.Discovery;
+import io.skiff.apiserver.metrics.ApiMetrics;
 import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.rest.ResourceHandler;
@@ -23,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Skiff's API server: today the health endpoints ({@code /livez}, {@code /readyz}, {@code
- * /healthz}) and {@code /version}; every other path answers a Kubernetes {@code Status} 404.
+ * Skiff's API server: the Kubernetes API of the served resources (lists and watches from the watch
+ * cache), discovery and OpenAPI, the health endpoints ({@code /livez}, {@code /readyz}, {@code
+ * /healthz}), {@code /version} and {@code /metrics}; every other path answers a Kubernetes {@code
+ * Status} 404.
  *
  * <p>The server listens as soon as {@link #start()} returns, but reports ready only after {@link
  * #markReady()}, so that probes and {@code kubectl wait} see the same "not yet" that a real API
@@ -49,6 +53,9 @@ public final class ApiServer implements AutoCloseable {
   private final Clock clock;
   private final VersionInfo version;
   private final DefaultTolerationSeconds tolerations;
+  private final int maxRequestsInFlight;
+  private final int maxMutatingRequestsInFlight;
+  private final WatchCacheConfig watchCache;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Server server;
@@ -57,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private ApiHandler api;
   private Discovery discovery;
   private ObjectCodec codec;
+  private ApiMetrics metrics;
 
   private ApiServer(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -65,6 +73,9 @@ public final class ApiServer implements AutoCloseable {
     this.clock = Objects.requireNonNull(b.clock, "clock");
     this.version = b.version != null ? b.version : VersionInfo.current();
     this.tolerations = b.tolerations;
+    this.maxRequestsInFlight = b.maxRequestsInFlight;
+    this.maxMutatingRequestsInFlight = b.maxMutatingRequestsInFlight;
+    this.watchCache = b.watchCache;
   }
 
   public static Builder builder() {
@@ -82,9 +93,14 @@ public final class ApiServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     codec = new ObjectCodec();
-    registry = new Registry(ResourceRegistry.builtin(), store, codec, clock, tolerations);
+    registry =
+        new Registry(ResourceRegistry.builtin(), store, codec, clock, watchCache, tolerations);
     registry.bootstrap();
-    api = new ApiHandler(new ResourceHandler(registry, clock));
+    InFlightLimiter limiter = new InFlightLimiter(maxRequestsInFlight, maxMutatingRequestsInFlight);
+    metrics =
+        new ApiMetrics(
+            store, registry.watchCache(), limiter::readOnlyInFlight, limiter::mutatingInFlight);
+    api = new ApiHandler(new ResourceHandler(registry, clock), limiter, metrics, clock);
     discovery =
         new Discovery(
             registry.resources(),
@@ -159,6 +175,10 @@ public final class ApiServer implements AutoCloseable {
     return discovery;
   }
 
+  ApiMetrics metrics() {
+    return metrics;
+  }
+
   /** The one JSON codec of the server, for every body it writes. */
   ObjectCodec codec() {
     return codec;
@@ -186,6 +206,8 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     ready.set(false);
+    // Watches end first (cleanly, as at a timeout), so that stopping does not wait on them.
+    registry.watchCache().close();
     stopQuietly(server);
   }
 
@@ -210,6 +232,9 @@ public final class ApiServer implements AutoCloseable {
     private Clock clock = Clock.system();
     private VersionInfo version;
     private DefaultTolerationSeconds tolerations = DefaultTolerationSeconds.DEFAULT;
+    private int maxRequestsInFlight = 400;
+    private int maxMutatingRequestsInFlight = 200;
+    private WatchCacheConfig watchCache = WatchCacheConfig.defaults();
 
     private Builder() {}
 
@@ -247,6 +272,37 @@ public final class ApiServer implements AutoCloseable {
     /** What {@code /version} reports; the running build's by default. */
     public Builder version(VersionInfo version) {
       this.version = version;
+      return this;
+    }
+
+    /**
+     * Upstream's {@code --max-requests-inflight}: read-only requests (get, list) served at once
+     * before more are refused with 429; 400 by default, 0 for no limit. Watches do not count.
+     */
+    public Builder maxRequestsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRequestsInFlight must not be negative: " + max);
+      }
+      this.maxRequestsInFlight = max;
+      return this;
+    }
+
+    /**
+     * Upstream's {@code --max-mutating-requests-inflight}: writes served at once before more are
+     * refused with 429; 200 by default, 0 for no limit.
+     */
+    public Builder maxMutatingRequestsInFlight(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException(
+            "maxMutatingRequestsInFlight must not be negative: " + max);
+      }
+      this.maxMutatingRequestsInFlight = max;
+      return this;
+    }
+
+    /** How the watch cache keeps history and serves watches; upstream's values by default. */
+    public Builder watchCache(WatchCacheConfig config) {
+      this.watchCache = Objects.requireNonNull(config, "config");
       return this;
     }
 

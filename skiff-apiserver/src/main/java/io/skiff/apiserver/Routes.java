@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import io.skiff.api.errors.StatusError;
 import io.skiff.apiserver.discovery.Answer;
+import io.skiff.apiserver.metrics.ApiMetrics;
 import io.skiff.store.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class Routes extends Handler.Abstract {
     // Upstream answers every API response so, lest a proxy cache a readiness or an object.
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
     switch (path) {
-      case "/livez", "/readyz", "/healthz", "/version", "/version/" -> {
+      case "/livez", "/readyz", "/healthz", "/version", "/version/", "/metrics" -> {
         if (!isRead(request)) {
           status(
               response,
@@ -62,6 +63,8 @@ final class Routes extends Handler.Abstract {
     switch (path) {
       case "/livez" -> health(request, response, callback, "livez", false);
       case "/readyz", "/healthz" -> health(request, response, callback, path.substring(1), true);
+      case "/metrics" ->
+          send(response, callback, 200, ApiMetrics.CONTENT_TYPE, server.metrics().scrape());
       default -> send(response, callback, 200, JSON, indented(server.version()));
     }
     return true;

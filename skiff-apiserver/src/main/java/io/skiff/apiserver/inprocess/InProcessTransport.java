@@ -16,6 +16,11 @@ import io.skiff.api.patch.Patches;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.api.selector.SelectorException;
+import io.skiff.apiserver.cache.CachedObject;
+import io.skiff.apiserver.cache.CachedReads;
+import io.skiff.apiserver.cache.ListRead;
+import io.skiff.apiserver.cache.WatchFeed;
+import io.skiff.apiserver.cache.WatchRequest;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.apiserver.registry.ResourceStorage;
 import io.skiff.apiserver.registry.SelectableFields;
@@ -28,6 +33,7 @@ import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
 import io.skiff.client.transport.Transport;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +46,10 @@ import java.util.function.Supplier;
  * patches meet JSON, because patches are defined on the JSON form: they are applied with the same
  * skiff-api patch classes the HTTP side uses, to the object's tree.
  *
- * <p>Objects passed in are never changed and objects handed out are fresh: the storage decodes a
- * new object for every read and every watch event; what it would otherwise keep (the object to
- * create, a status to write) is copied first.
+ * <p>Objects passed in are never changed and objects handed out are fresh: lists and watches are
+ * served from the watch cache, as over HTTP, and every object taken from it is a copy of the
+ * cache's; the storage decodes a new object for every other read; what it would otherwise keep (the
+ * object to create, a status to write) is copied first.
  */
 public final class InProcessTransport implements Transport {
 
@@ -75,15 +82,28 @@ public final class InProcessTransport implements Transport {
           ResourceStorage storage = storage(type, "list");
           LabelSelector labels = LabelSelector.parse(options.labelSelector());
           FieldSelector fields = fieldSelector(type, options.fieldSelector());
-          ResourceStorage.Page page =
-              storage.list(
-                  namespace,
-                  labels,
-                  fields,
+          ListRead read =
+              ListRead.of(
+                  options.resourceVersion(),
+                  options.resourceVersionMatch(),
                   options.limit(),
-                  options.continueToken(),
-                  listRevision(options));
-          return new ListPage<>(page.items(), page.revision(), page.continueToken());
+                  options.continueToken());
+          CachedReads.Page page =
+              registry
+                  .reads()
+                  .list(
+                      storage,
+                      namespace,
+                      labels,
+                      fields,
+                      options.limit(),
+                      options.continueToken(),
+                      read);
+          List<HasMetadata> items = new ArrayList<>(page.items().size());
+          for (CachedObject item : page.items()) {
+            items.add(item.take());
+          }
+          return new ListPage<>(items, page.revision(), page.continueToken());
         });
   }
 
@@ -99,57 +119,25 @@ public final class InProcessTransport implements Transport {
           ResourceStorage storage = storage(type, "watch");
           LabelSelector labels = LabelSelector.parse(options.labelSelector());
           FieldSelector fields = fieldSelector(type, options.fieldSelector());
+          CachedReads reads = registry.reads();
+          // From 0: the latest state first, as synthetic ADDED events (consistent, as upstream's
+          // watch without a resourceVersion); else every change after the version given.
+          WatchRequest request =
+              new WatchRequest(
+                  namespace,
+                  labels,
+                  fields,
+                  fromResourceVersion == 0 ? "" : String.valueOf(fromResourceVersion),
+                  null,
+                  false,
+                  reads.watchTimeout(0));
+          WatchFeed feed = reads.watch(storage, request);
           InProcessWatch watch =
-              new InProcessWatch(type.qualifiedResource(), watcher, watches::remove);
-          if (fromResourceVersion == 0) {
-            // Upstream starts such a watch with the current state as synthetic ADDED events.
-            ResourceStorage.Page page = storage.list(namespace, labels, fields, 0, null, 0);
-            watches.add(watch);
-            Thread.ofVirtual()
-                .name("skiff-inprocess-watch-" + type.plural())
-                .start(
-                    () -> {
-                      for (HasMetadata obj : page.items()) {
-                        watch.event("ADDED", obj);
-                      }
-                      start(storage, namespace, labels, fields, page.revision(), watch, false);
-                    });
-            return watch;
-          }
+              new InProcessWatch(type.qualifiedResource(), feed, watcher, watches::remove);
           watches.add(watch);
-          start(storage, namespace, labels, fields, fromResourceVersion, watch, true);
+          watch.start();
           return watch;
         });
-  }
-
-  private void start(
-      ResourceStorage storage,
-      String namespace,
-      LabelSelector labels,
-      FieldSelector fields,
-      long from,
-      InProcessWatch watch,
-      boolean callerThread) {
-    if (watch.isClosed()) {
-      return;
-    }
-    try {
-      watch.attach(storage.watch(namespace, labels, fields, from, watch));
-    } catch (StatusError e) {
-      // As over HTTP, where the stream has started by then, the watch's first event is the error.
-      if (callerThread) {
-        Thread.ofVirtual().name("skiff-inprocess-watch").start(() -> watch.error(e));
-      } else {
-        watch.error(e);
-      }
-    } catch (RuntimeException e) {
-      // Over HTTP this is a 500 answer instead of a stream, so the caller gets it, if still there.
-      if (callerThread) {
-        watches.remove(watch);
-        throw e;
-      }
-      watch.error(internal(e));
-    }
   }
 
   @Override
@@ -346,23 +334,6 @@ public final class InProcessTransport implements Transport {
 
   private static FieldSelector fieldSelector(ResourceType type, String selector) {
     return FieldSelector.parse(selector).requireFields(SelectableFields.supported(type.kind()));
-  }
-
-  /** A list reads the latest state unless it names an exact revision to read at. */
-  private static long listRevision(ListOptions options) {
-    String rv = options.resourceVersion();
-    if ("Exact".equals(options.resourceVersionMatch()) && rv != null && !rv.isEmpty()) {
-      try {
-        long v = Long.parseLong(rv);
-        if (v >= 0) {
-          return v;
-        }
-      } catch (NumberFormatException e) {
-        // Reported below, as the HTTP handler reports it.
-      }
-      throw StatusError.badRequest("invalid resource version \"" + rv + "\"");
-    }
-    return 0;
   }
 
   /** The HTTP handler refuses a body whose kind or apiVersion is not the endpoint's. */

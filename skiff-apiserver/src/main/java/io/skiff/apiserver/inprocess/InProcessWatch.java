@@ -2,83 +2,67 @@ package io.skiff.apiserver.inprocess;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.skiff.api.errors.StatusError;
-import io.skiff.apiserver.registry.WatchSink;
+import io.skiff.apiserver.cache.WatchFeed;
 import io.skiff.client.EventType;
 import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
 import java.util.function.Consumer;
 
 /**
- * A watch straight on a resource's storage. Events reach the watcher on the store's delivery thread
- * for this watch, so a slow watcher holds back only itself and, far enough behind, is ended by the
- * store (a 410 here, as over HTTP) instead of piling events up in memory.
+ * A watch served to an in-process watcher: its own virtual thread takes the feed's events and calls
+ * the watcher, each with an object of its own. A slow watcher holds back only itself and, far
+ * enough behind, is ended by the watch cache as over HTTP (its watch then just ends, and the
+ * watcher watches again from the last resourceVersion it saw).
  */
-final class InProcessWatch implements Watch, WatchSink {
+final class InProcessWatch implements Watch {
 
   private static final System.Logger log = System.getLogger(InProcessWatch.class.getName());
 
   private final String resource;
+  private final WatchFeed feed;
   private final Watcher<HasMetadata> watcher;
   private final Consumer<InProcessWatch> onEnd;
-  // Held while calling the watcher: one call at a time even when close() races an event.
-  private final Object delivery = new Object();
-  private boolean ended;
   private volatile boolean closed;
-  private io.skiff.store.Watch storeWatch;
 
   /**
    * @param onEnd told once when the watch has ended, however it ended
    */
-  InProcessWatch(String resource, Watcher<HasMetadata> watcher, Consumer<InProcessWatch> onEnd) {
+  InProcessWatch(
+      String resource,
+      WatchFeed feed,
+      Watcher<HasMetadata> watcher,
+      Consumer<InProcessWatch> onEnd) {
     this.resource = resource;
+    this.feed = feed;
     this.watcher = watcher;
     this.onEnd = onEnd;
   }
 
-  /** Joins the store's watch; closes it at once if this watch was closed meanwhile. */
-  void attach(io.skiff.store.Watch w) {
-    boolean closeNow;
-    synchronized (this) {
-      storeWatch = w;
-      closeNow = closed;
-    }
-    if (closeNow) {
-      w.close();
-    }
+  void start() {
+    Thread.ofVirtual().name("skiff-inprocess-watch-" + resource).start(this::run);
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
-  @Override
-  public void event(String type, HasMetadata object) {
-    synchronized (delivery) {
-      if (ended || closed) {
-        return;
+  private void run() {
+    StatusError error = null;
+    try {
+      while (true) {
+        WatchFeed.Item item = feed.next();
+        if (item instanceof WatchFeed.End end) {
+          error = end.error();
+          return;
+        }
+        if (item instanceof WatchFeed.Event e && !closed) {
+          watcher.onEvent(EventType.valueOf(e.type()), e.object().take());
+        }
+        // Bookmarks: the watcher interface has none, and in-process watches do not ask for them.
       }
-      try {
-        watcher.onEvent(EventType.valueOf(type), object);
-      } catch (RuntimeException e) {
-        // As over HTTP: a watcher that throws loses its watch, and hears so.
-        log.log(System.Logger.Level.WARNING, "watcher of " + resource + " failed", e);
-        end(null);
-      }
-    }
-  }
-
-  @Override
-  public void error(StatusError error) {
-    end(error);
-  }
-
-  private void end(StatusError error) {
-    synchronized (delivery) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      closeStoreWatch();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // As over HTTP: a watcher that throws loses its watch, and hears so.
+      log.log(System.Logger.Level.WARNING, "watcher of " + resource + " failed", e);
+    } finally {
+      feed.close();
       onEnd.accept(this);
       try {
         watcher.onClose(closed ? null : error);
@@ -91,17 +75,6 @@ final class InProcessWatch implements Watch, WatchSink {
   @Override
   public void close() {
     closed = true;
-    closeStoreWatch();
-    end(null);
-  }
-
-  private void closeStoreWatch() {
-    io.skiff.store.Watch w;
-    synchronized (this) {
-      w = storeWatch;
-    }
-    if (w != null) {
-      w.close();
-    }
+    feed.close();
   }
 }

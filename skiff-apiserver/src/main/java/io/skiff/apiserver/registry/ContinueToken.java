@@ -8,9 +8,9 @@ import java.util.Base64;
  * The opaque {@code continue} token of a paged list: the snapshot revision and the last key
  * returned, as upstream's {@code {"v":"meta.k8s.io/v1","rv":N,"start":"..."}} encoded in base64.
  */
-record ContinueToken(long revision, String lastKey) {
+public record ContinueToken(long revision, String lastKey) {
 
-  String encode() {
+  public String encode() {
     String json =
         "{\"v\":\"meta.k8s.io/v1\",\"rv\":" + revision + ",\"start\":\"" + lastKey + "\"}";
     return Base64.getUrlEncoder()
@@ -18,7 +18,7 @@ record ContinueToken(long revision, String lastKey) {
         .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  static ContinueToken decode(String token) {
+  public static ContinueToken decode(String token) {
     try {
       String json = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       int rv = json.indexOf("\"rv\":");

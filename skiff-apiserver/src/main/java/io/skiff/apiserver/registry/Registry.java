@@ -8,6 +8,9 @@ import io.skiff.api.ResourceRegistry;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
+import io.skiff.apiserver.cache.CachedReads;
+import io.skiff.apiserver.cache.WatchCache;
+import io.skiff.apiserver.cache.WatchCacheConfig;
 import io.skiff.clock.Clock;
 import io.skiff.store.Store;
 import java.util.LinkedHashMap;
@@ -31,9 +34,11 @@ public final class Registry {
   private final ObjectCodec codec;
   private final DefaultTolerationSeconds tolerations;
   private final PodSubresources podSubresources;
+  private final WatchCache watchCache;
+  private final CachedReads reads;
 
   public Registry(ResourceRegistry resources, Store store, ObjectCodec codec, Clock clock) {
-    this(resources, store, codec, clock, DefaultTolerationSeconds.DEFAULT);
+    this(resources, store, codec, clock, WatchCacheConfig.defaults());
   }
 
   public Registry(
@@ -41,10 +46,26 @@ public final class Registry {
       Store store,
       ObjectCodec codec,
       Clock clock,
+      WatchCacheConfig cacheConfig) {
+    this(resources, store, codec, clock, cacheConfig, DefaultTolerationSeconds.DEFAULT);
+  }
+
+  /**
+   * @param cacheConfig how the watch cache, which serves lists and watches, keeps history
+   * @param tolerations the NoExecute tolerations pods get unless they say otherwise
+   */
+  public Registry(
+      ResourceRegistry resources,
+      Store store,
+      ObjectCodec codec,
+      Clock clock,
+      WatchCacheConfig cacheConfig,
       DefaultTolerationSeconds tolerations) {
     this.resources = resources;
     this.codec = codec;
     this.tolerations = tolerations;
+    this.watchCache = new WatchCache(store, codec, clock, cacheConfig);
+    this.reads = new CachedReads(watchCache);
     for (ResourceType t : resources.all()) {
       storages.put(t, new ResourceStorage(t, store, codec, clock));
     }
@@ -63,6 +84,16 @@ public final class Registry {
 
   public ObjectCodec codec() {
     return codec;
+  }
+
+  /** The watch cache; nothing is loaded until a resource is first listed or watched. */
+  public WatchCache watchCache() {
+    return watchCache;
+  }
+
+  /** Lists and watches, from the watch cache where upstream would serve them from it. */
+  public CachedReads reads() {
+    return reads;
   }
 
   public ResourceStorage storage(ResourceType type) {

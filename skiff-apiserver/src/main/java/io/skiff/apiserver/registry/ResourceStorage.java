@@ -530,7 +530,9 @@ public final class ResourceStorage {
         if (matched) {
           sink.event(prevMatched ? "MODIFIED" : "ADDED", obj);
         } else if (prevMatched) {
-          sink.event("DELETED", obj);
+          // As upstream: the object as it was when it still matched, at the change's version.
+          prev.getMetadata().setResourceVersion(String.valueOf(e.revision()));
+          sink.event("DELETED", prev);
         }
       }
       case DELETED -> {

@@ -62,7 +62,8 @@ public final class SelectableFields {
     return all;
   }
 
-  static Map<String, String> of(HasMetadata obj) {
+  /** The values of every selectable field of {@code obj}, "" where unset. */
+  public static Map<String, String> of(HasMetadata obj) {
     Map<String, String> f = new HashMap<>();
     f.put("metadata.name", str(obj.getMetadata().getName()));
     f.put("metadata.namespace", str(obj.getMetadata().getNamespace()));

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.skiff.api.errors.StatusError;
 import io.skiff.api.validation.FieldError;
 import io.skiff.api.validation.FieldPath;
+import io.skiff.apiserver.cache.ListRead;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,28 +104,22 @@ final class RequestOptions {
   }
 
   /**
-   * Upstream's {@code ValidateListOptions}. Skiff serves watches as upstream does with the
-   * WatchList feature off, which is what makes client-go fall back to list-then-watch.
+   * Upstream's {@code ValidateListOptions}, with the WatchList feature on: a watch may ask for its
+   * initial state with {@code sendInitialEvents} (and then must say {@code
+   * resourceVersionMatch=NotOlderThan}).
    */
   static void validateList(Query q, boolean watch) {
     List<FieldError> errs = new ArrayList<>();
     String match = q.get("resourceVersionMatch", "");
-    boolean sendInitialEvents = q.get("sendInitialEvents") != null;
+    boolean sendInitialEvents = sendInitialEvents(q) != null;
     String continueToken = q.get("continue", "");
     FieldPath matchPath = FieldPath.of("resourceVersionMatch");
     if (watch) {
-      if (sendInitialEvents) {
-        if (!match.equals(NOT_OLDER_THAN)) {
-          errs.add(
-              FieldError.forbidden(
-                  matchPath,
-                  "sendInitialEvents requires setting resourceVersionMatch to " + NOT_OLDER_THAN));
-        }
+      if (sendInitialEvents && !match.equals(NOT_OLDER_THAN)) {
         errs.add(
             FieldError.forbidden(
-                FieldPath.of("sendInitialEvents"),
-                "sendInitialEvents is forbidden for watch unless the WatchList feature gate is"
-                    + " enabled"));
+                matchPath,
+                "sendInitialEvents requires setting resourceVersionMatch to " + NOT_OLDER_THAN));
       }
       if (!match.isEmpty()) {
         if (!sendInitialEvents) {
@@ -176,33 +171,22 @@ final class RequestOptions {
     throwIfInvalid("ListOptions", errs);
   }
 
-  /** How a list reads, from its resourceVersion, resourceVersionMatch, limit and continue. */
-  record ListRead(long exactRevision, long minimumRevision) {}
-
   /**
-   * Upstream's table of list semantics (storage's {@code ValidateListOptions}): Exact reads at the
-   * revision, as does the legacy form with a limit; NotOlderThan and the legacy form without one
-   * read the latest state, which must not be older than the revision asked for; a continue token
-   * carries its own revision and admits no other.
+   * How a list reads: upstream's table of list semantics (storage's {@code ValidateListOptions}). A
+   * continue token carries its own revision and admits no other.
    */
   static ListRead listRead(Query q, int limit) {
-    String rv = q.get("resourceVersion", "");
-    if (!q.get("continue", "").isEmpty()) {
-      if (!rv.isEmpty() && !rv.equals("0")) {
-        throw StatusError.badRequest(
-            "specifying resource version is not allowed when using continue");
-      }
-      return new ListRead(0, 0);
-    }
-    if (rv.isEmpty()) {
-      return new ListRead(0, 0);
-    }
-    long revision = ResourceHandler.parseRevision(rv);
-    return switch (q.get("resourceVersionMatch", "")) {
-      case EXACT -> new ListRead(revision, 0);
-      case NOT_OLDER_THAN -> new ListRead(0, revision);
-      default -> limit > 0 && revision > 0 ? new ListRead(revision, 0) : new ListRead(0, revision);
-    };
+    return ListRead.of(
+        q.get("resourceVersion", ""),
+        q.get("resourceVersionMatch", ""),
+        limit,
+        q.get("continue", ""));
+  }
+
+  /** The watch-list protocol's {@code sendInitialEvents}: null when absent. */
+  static Boolean sendInitialEvents(Query q) {
+    String v = q.get("sendInitialEvents");
+    return v == null ? null : parseBool(v);
   }
 
   private static void throwIfInvalid(String optionsKind, List<FieldError> errs) {

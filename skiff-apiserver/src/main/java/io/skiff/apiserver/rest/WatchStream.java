@@ -1,187 +1,171 @@
 package io.skiff.apiserver.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
-import io.skiff.api.selector.FieldSelector;
-import io.skiff.api.selector.LabelSelector;
 import io.skiff.api.table.IncludeObject;
 import io.skiff.api.table.Tables;
-import io.skiff.apiserver.registry.ResourceStorage;
-import io.skiff.apiserver.registry.WatchSink;
+import io.skiff.apiserver.cache.WatchFeed;
 import io.skiff.clock.Clock;
-import io.skiff.store.Watch;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * One watch request: the stream of {@code {"type":…,"object":…}} lines that upstream sends, one per
- * event, flushed as it happens. Objects are Tables when the client asked for them (kubectl {@code
- * get -w}), the first one carrying the column definitions.
+ * event, flushed whenever no further event is waiting. Objects are Tables when the client asked for
+ * them (kubectl {@code get -w}), the first one carrying the column definitions; otherwise the JSON
+ * the cache encoded once for every watcher is written as it is.
  */
 public final class WatchStream {
 
-  private sealed interface Item permits Event, Failure, End {}
+  /** Upstream's annotation on the bookmark that ends a watch-list's initial events. */
+  static final String INITIAL_EVENTS_END = "k8s.io/initial-events-end";
 
-  private record Event(String type, HasMetadata object) implements Item {}
+  private static final byte[] OBJECT_FIELD = "\",\"object\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TYPE_FIELD = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
-  private record Failure(StatusError error) implements Item {}
-
-  private enum End implements Item {
-    END
-  }
-
-  private final ResourceStorage storage;
-  private final String namespace;
-  private final LabelSelector labels;
-  private final FieldSelector fields;
-  private final long fromRevision;
-  private final List<HasMetadata> initial;
+  private final Supplier<WatchFeed> opener;
   private final Tables tables;
   private final IncludeObject include;
   private final ObjectCodec codec;
   private final Clock clock;
-  private final int timeoutSeconds;
   private final ResourceType type;
-  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private WatchFeed feed;
+  private boolean cancelled;
   private boolean columnsSent;
 
   WatchStream(
-      ResourceStorage storage,
-      String namespace,
-      LabelSelector labels,
-      FieldSelector fields,
-      long fromRevision,
-      List<HasMetadata> initial,
+      Supplier<WatchFeed> opener,
       Tables tables,
       IncludeObject include,
       ObjectCodec codec,
       Clock clock,
-      int timeoutSeconds,
       ResourceType type) {
-    this.storage = storage;
-    this.namespace = namespace;
-    this.labels = labels;
-    this.fields = fields;
-    this.fromRevision = fromRevision;
-    this.initial = initial;
+    this.opener = opener;
     this.tables = tables;
     this.include = include;
     this.codec = codec;
     this.clock = clock;
-    this.timeoutSeconds = timeoutSeconds;
     this.type = type;
   }
 
   /** Ends the stream from another thread, e.g. when the client has gone. */
   public void cancel() {
-    queue.add(End.END);
+    WatchFeed f;
+    synchronized (this) {
+      cancelled = true;
+      f = feed;
+    }
+    if (f != null) {
+      f.close();
+    }
   }
 
   /**
-   * Starts the watch. Call before the response status is sent: a compacted revision fails here with
-   * 410 Expired, which upstream sends as an ERROR event in a 200 stream.
+   * Starts the watch. Call before the response status is sent; a watch that cannot start (its
+   * resourceVersion is too old) still starts, with an ERROR as its only event, as upstream sends it
+   * in a 200 stream.
    */
-  public Watch start() {
-    return storage.watch(
-        namespace,
-        labels,
-        fields,
-        fromRevision,
-        new WatchSink() {
-          @Override
-          public void event(String t, HasMetadata object) {
-            queue.add(new Event(t, object));
-          }
-
-          @Override
-          public void error(StatusError error) {
-            queue.add(new Failure(error));
-          }
-        });
+  public WatchFeed start() {
+    WatchFeed f = opener.get();
+    boolean closeNow;
+    synchronized (this) {
+      feed = f;
+      closeNow = cancelled;
+    }
+    if (closeNow) {
+      f.close();
+    }
+    return f;
   }
 
-  /**
-   * Writes events to {@code out} until the timeout, an error, {@link #cancel()} or a failed write.
-   */
-  public void stream(Watch watch, OutputStream out) throws IOException {
-    Clock.Timer timer =
-        timeoutSeconds > 0
-            ? clock.schedule(Duration.ofSeconds(timeoutSeconds), this::cancel)
-            : () -> false;
+  /** Writes events to {@code out} until the watch ends, {@link #cancel()} or a failed write. */
+  public void stream(WatchFeed feed, OutputStream out) throws IOException {
     try {
-      for (HasMetadata obj : initial) {
-        write(out, "ADDED", obj);
-      }
       out.flush();
       while (true) {
-        Item item;
+        WatchFeed.Item item;
         try {
-          item = queue.take();
+          item = feed.next();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
         }
         switch (item) {
-          case End e -> {
-            return;
-          }
-          case Failure f -> {
-            writeLine(out, "ERROR", codec.toTree(f.error().status()));
+          case WatchFeed.End end -> {
+            if (end.error() != null) {
+              writeLine(out, "ERROR", codec.encode(end.error().status()));
+            }
             out.flush();
             return;
           }
-          case Event e -> {
-            write(out, e.type(), e.object());
-            if (queue.isEmpty()) {
-              out.flush();
-            }
-          }
+          case WatchFeed.Event e -> write(out, e);
+          case WatchFeed.Bookmark b -> writeLine(out, "BOOKMARK", bookmark(b));
+        }
+        if (!feed.ready()) {
+          out.flush();
         }
       }
     } finally {
-      timer.cancel();
-      watch.close();
+      feed.close();
     }
   }
 
-  /** Writes the ERROR event a watch from a compacted revision gets, and ends. */
+  /** Writes the ERROR event of a watch that failed to start, and ends. */
   public void streamError(StatusError error, OutputStream out) throws IOException {
-    writeLine(out, "ERROR", codec.toTree(error.status()));
+    writeLine(out, "ERROR", codec.encode(error.status()));
     out.flush();
   }
 
-  private void write(OutputStream out, String eventType, HasMetadata obj) throws IOException {
-    JsonNode object;
-    if (tables != null) {
-      ObjectNode table =
-          tables.table(
-              List.of(obj),
-              type.type(),
-              include,
-              !columnsSent,
-              obj.getMetadata().getResourceVersion(),
-              clock.now(),
-              codec::toTree);
-      columnsSent = true;
-      object = table;
-    } else {
-      object = codec.toTree(obj);
+  private void write(OutputStream out, WatchFeed.Event e) throws IOException {
+    if (tables == null) {
+      writeLine(out, e.type(), e.object().json());
+      return;
     }
-    writeLine(out, eventType, object);
+    HasMetadata obj = e.object().object();
+    ObjectNode table =
+        tables.table(
+            List.of(obj),
+            type.type(),
+            include,
+            !columnsSent,
+            obj.getMetadata().getResourceVersion(),
+            clock.now(),
+            codec::toTree);
+    columnsSent = true;
+    writeLine(out, e.type(), codec.encode(table));
   }
 
-  private void writeLine(OutputStream out, String eventType, JsonNode object) throws IOException {
-    ObjectNode line = codec.mapper().createObjectNode();
-    line.put("type", eventType);
-    line.set("object", object);
-    out.write(codec.encode(line));
+  /**
+   * An object of the watched kind with only its resourceVersion (and, at the end of a watch-list's
+   * initial events, upstream's annotation saying so). Sent as it is to Table watchers too: a
+   * bookmark has no row to show.
+   */
+  private byte[] bookmark(WatchFeed.Bookmark b) {
+    ObjectNode obj = codec.mapper().createObjectNode();
+    obj.put("kind", type.kind());
+    obj.put("apiVersion", type.apiVersion());
+    ObjectNode meta = obj.putObject("metadata");
+    meta.put("resourceVersion", String.valueOf(b.revision()));
+    if (b.initialEventsEnd()) {
+      meta.putObject("annotations").put(INITIAL_EVENTS_END, "true");
+    }
+    return codec.encode(obj);
+  }
+
+  /** {@code {"type":T,"object":O}} and a newline, as encoding that tree would write it. */
+  private static void writeLine(OutputStream out, String eventType, byte[] object)
+      throws IOException {
+    out.write(TYPE_FIELD);
+    out.write(eventType.getBytes(StandardCharsets.US_ASCII));
+    out.write(OBJECT_FIELD);
+    out.write(object);
+    out.write('}');
     out.write('\n');
   }
 }

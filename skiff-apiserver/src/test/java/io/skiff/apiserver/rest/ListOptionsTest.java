@@ -108,18 +108,13 @@ class ListOptionsTest {
             "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden:"
                 + " resourceVersionMatch is forbidden for watch unless sendInitialEvents is"
                 + " provided");
-    // Skiff streams no initial events (upstream's WatchList off), which is what makes client-go
-    // fall back to list-then-watch.
+    // The watch-list protocol (WatchList on) wants NotOlderThan with sendInitialEvents.
     assertThat(
-            h.get(
-                    CM
-                        + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
-                        + "&allowWatchBookmarks=true")
+            h.get(CM + "?watch=true&sendInitialEvents=true&allowWatchBookmarks=true")
                 .expect(422)
                 .message())
         .isEqualTo(
-            "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden:"
-                + " sendInitialEvents is forbidden for watch unless the WatchList feature gate is"
-                + " enabled");
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden:"
+                + " sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
   }
 }
