@@ -11,10 +11,11 @@ final class AddressPool {
 
   private final BitSet used = new BitSet();
 
+  /** The lowest free address, now taken; 0 when none is left. */
   synchronized int allocate() {
     int offset = used.nextClearBit(FIRST);
     if (offset > LAST) {
-      return -1;
+      return 0;
     }
     used.set(offset);
     return BASE + offset;

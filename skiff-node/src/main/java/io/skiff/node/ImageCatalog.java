@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,13 +32,32 @@ import java.util.Set;
  * </pre>
  *
  * Names are normalized as image references are ({@code nginx} is {@code docker.io/library/nginx});
- * {@code *} makes every tag of the repository exist. The built-in catalog ({@code
- * image-catalog.txt} next to this class) is read on first use, not at start-up.
+ * {@code *} makes every tag of the repository exist, and a tag ending in {@code *} every tag with
+ * that prefix. The built-in catalog ({@code image-catalog.txt} next to this class) is read on first
+ * use, not at start-up.
  */
 public final class ImageCatalog {
 
   private static final String BUILTIN = "image-catalog.txt";
-  private static final Set<String> ANY = Set.of("*");
+
+  /** The tags of one repository: exact ones, prefixes, or all. */
+  private static final class Tags {
+    final Set<String> exact = new HashSet<>();
+    final List<String> prefixes = new ArrayList<>(0);
+    boolean any;
+
+    boolean contains(String tag) {
+      if (any || exact.contains(tag)) {
+        return true;
+      }
+      for (String p : prefixes) {
+        if (tag.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /** What a pull of a reference finds. */
   enum Availability {
@@ -51,10 +72,10 @@ public final class ImageCatalog {
   }
 
   private final ImageCatalog base;
-  private final Map<String, Set<String>> overrides;
-  private volatile Map<String, Set<String>> builtin;
+  private final Map<String, Tags> overrides;
+  private volatile Map<String, Tags> builtin;
 
-  private ImageCatalog(ImageCatalog base, Map<String, Set<String>> overrides) {
+  private ImageCatalog(ImageCatalog base, Map<String, Tags> overrides) {
     this.base = base;
     this.overrides = overrides;
   }
@@ -91,17 +112,17 @@ public final class ImageCatalog {
     if (ref.digest() != null) {
       return Availability.BY_DIGEST;
     }
-    Set<String> tags = tags(ref.repository());
-    if (tags == null || tags == ANY) {
+    Tags tags = tags(ref.repository());
+    if (tags == null || tags.any) {
       return Availability.UNKNOWN_REPOSITORY;
     }
     return tags.contains(ref.tag()) ? Availability.PRESENT : Availability.MISSING_TAG;
   }
 
-  /** The tags of {@code repository} (normalized), {@link #ANY}, or null when unknown. */
-  private Set<String> tags(String repository) {
+  /** The tags of {@code repository} (normalized), or null when unknown. */
+  private Tags tags(String repository) {
     if (overrides != null) {
-      Set<String> t = overrides.get(repository);
+      Tags t = overrides.get(repository);
       if (t != null || base == null) {
         return t;
       }
@@ -110,8 +131,8 @@ public final class ImageCatalog {
     return builtinTags().get(repository);
   }
 
-  private Map<String, Set<String>> builtinTags() {
-    Map<String, Set<String>> tags = builtin;
+  private Map<String, Tags> builtinTags() {
+    Map<String, Tags> tags = builtin;
     if (tags == null) {
       synchronized (this) {
         tags = builtin;
@@ -124,7 +145,7 @@ public final class ImageCatalog {
     return tags;
   }
 
-  private static Map<String, Set<String>> loadBuiltin() {
+  private static Map<String, Tags> loadBuiltin() {
     try (InputStream in = ImageCatalog.class.getResourceAsStream(BUILTIN)) {
       if (in == null) {
         throw new IllegalStateException(BUILTIN + " is missing from the class path");
@@ -135,8 +156,8 @@ public final class ImageCatalog {
     }
   }
 
-  private static Map<String, Set<String>> parse(Reader reader, String source) throws IOException {
-    Map<String, Set<String>> out = new HashMap<>();
+  private static Map<String, Tags> parse(Reader reader, String source) throws IOException {
+    Map<String, Tags> out = new HashMap<>();
     BufferedReader in = new BufferedReader(reader);
     String line;
     int number = 0;
@@ -167,18 +188,14 @@ public final class ImageCatalog {
         throw new IllegalArgumentException(
             source + ":" + number + ": \"" + name + "\" names a tag; give the repository alone");
       }
-      String[] tags = content.substring(colon + 1).strip().split("\\s+");
-      Set<String> set = out.computeIfAbsent(repo.repository(), k -> new HashSet<>());
-      if (set == ANY) {
-        continue;
-      }
-      for (String tag : tags) {
+      Tags set = out.computeIfAbsent(repo.repository(), k -> new Tags());
+      for (String tag : content.substring(colon + 1).strip().split("\\s+")) {
         if (tag.equals("*")) {
-          out.put(repo.repository(), ANY);
-          break;
-        }
-        if (!tag.isEmpty()) {
-          set.add(tag);
+          set.any = true;
+        } else if (tag.endsWith("*")) {
+          set.prefixes.add(tag.substring(0, tag.length() - 1));
+        } else if (!tag.isEmpty()) {
+          set.exact.add(tag);
         }
       }
     }

@@ -56,7 +56,7 @@ final class KubeletStatus {
     for (int i = 0; i < rt.regular.length; i++) {
       statuses.add(container(rt, rt.regular[i], specs.get(i), now, defaultReason));
     }
-    s.setInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses);
+    s.setInitContainerStatuses(initStatuses);
     s.setContainerStatuses(statuses);
 
     String phase = phase(spec, initStatuses, statuses, rt.killed);
@@ -96,7 +96,7 @@ final class KubeletStatus {
     s.setConditions(conditions);
 
     s.setHostIP(hostIp);
-    s.setHostIPs(hostIp == null ? null : List.of(new HostIP(hostIp)));
+    s.setHostIPs(hostIp == null ? new ArrayList<>() : List.of(new HostIP(hostIp)));
     if (rt.ip != 0) {
       String podIp = PodCidrs.formatIp(rt.ip);
       s.setPodIP(podIp);

@@ -29,7 +29,7 @@ final class NodeAgent implements Kubelet {
   volatile PodCidrs.NodeRange range;
   volatile int rangeIndex = -1;
   volatile String internalIp;
-  volatile int internalIpPoolAddress = -1;
+  volatile int internalIpPoolAddress;
 
   /** The keys ({@code namespace/name}) of the pods this node runs. */
   final Set<String> pods = ConcurrentHashMap.newKeySet();

@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every simulated kubelet of the process, as one component: shared informers on Nodes and on bound
@@ -87,6 +88,7 @@ public final class NodeSimulator implements AutoCloseable {
   private final PodCidrs cidrs;
   private final AddressPool nodeAddresses = new AddressPool();
   private final String bootId = UUID.randomUUID().toString();
+  private final AtomicInteger inHand = new AtomicInteger();
   private volatile boolean closed;
 
   private NodeSimulator(KubeClient client, Clock clock, NodeOptions options) {
@@ -216,6 +218,14 @@ public final class NodeSimulator implements AutoCloseable {
     return runtimes.size();
   }
 
+  /**
+   * Whether nothing is queued or being worked on now: every timer for what comes next is armed.
+   * Lets tests and benchmarks on a manual clock know when to move time on.
+   */
+  boolean idle() {
+    return queue.length() == 0 && inHand.get() == 0;
+  }
+
   /** Stops every simulated kubelet; the objects stay as they are. */
   @Override
   public void close() {
@@ -250,6 +260,7 @@ public final class NodeSimulator implements AutoCloseable {
         return;
       }
       Key key = next.get();
+      inHand.incrementAndGet();
       try {
         switch (key) {
           case PodKey k -> syncPod(k);
@@ -267,6 +278,7 @@ public final class NodeSimulator implements AutoCloseable {
         }
       } finally {
         queue.done(key);
+        inHand.decrementAndGet();
       }
     }
   }
@@ -450,7 +462,7 @@ public final class NodeSimulator implements AutoCloseable {
     }
     int ip = nodeAddresses.allocate();
     agent.internalIpPoolAddress = ip;
-    agent.internalIp = ip < 0 ? null : PodCidrs.formatIp(ip);
+    agent.internalIp = ip == 0 ? null : PodCidrs.formatIp(ip);
     return agent.internalIp;
   }
 
@@ -487,7 +499,7 @@ public final class NodeSimulator implements AutoCloseable {
     }
     agent.registered = false;
     cidrs.release(agent.rangeIndex);
-    if (agent.internalIpPoolAddress >= 0) {
+    if (agent.internalIpPoolAddress != 0) {
       nodeAddresses.release(agent.internalIpPoolAddress);
     }
     for (String key : agent.pods) {
@@ -628,7 +640,8 @@ public final class NodeSimulator implements AutoCloseable {
     }
     long wake = rt.nextStatusChange(now);
     if (wake != PodRuntime.NONE) {
-      queue.addAfter(key, Duration.ofMillis(Math.max(0, wake - now)));
+      // From the clock's time now, not the sync's start: a late sync wakes up at once.
+      queue.addAfter(key, Duration.ofMillis(Math.max(0, wake - nowMillis())));
     }
   }
 
