@@ -32,6 +32,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,6 +67,7 @@ public final class NodeSimulator implements AutoCloseable {
   static final Duration STATUS_REPORT_INTERVAL = Duration.ofMinutes(5);
   private static final String BY_NODE = "nodeName";
   private static final int WRITE_ATTEMPTS = 5;
+  private static final int REGISTRATION_CONCURRENCY = 64;
 
   private sealed interface Key permits PodKey, NodeKey, LeaseKey {}
 
@@ -185,8 +190,34 @@ public final class NodeSimulator implements AutoCloseable {
     for (int i = 0; i < options.workers(); i++) {
       workers.add(Thread.ofVirtual().name("skiff-node-worker-" + i).start(this::work));
     }
-    for (int i = 1; i <= options.nodes(); i++) {
-      register(options.namePrefix() + i);
+    registerAll();
+  }
+
+  /**
+   * Registers the configured nodes, many at a time: on a durable store each create waits for its
+   * commit, and concurrent creates share one (group commit).
+   */
+  private void registerAll() throws InterruptedException {
+    Semaphore slots = new Semaphore(REGISTRATION_CONCURRENCY);
+    List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i <= options.nodes(); i++) {
+        String name = options.namePrefix() + i;
+        slots.acquire();
+        pool.execute(
+            () -> {
+              try {
+                register(name);
+              } catch (RuntimeException e) {
+                failures.add(e);
+              } finally {
+                slots.release();
+              }
+            });
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
     }
   }
 

@@ -317,6 +317,10 @@ final class PodRuntime {
       createSandbox(pod, admittedAt, kubelet);
     }
     runUntil(pod, sim, now, kubelet);
+    if (!deleting && !killing && !terminal) {
+      applyImageChanges(pod, sim, now, kubelet);
+      runUntil(pod, sim, now, kubelet);
+    }
     if (deleting && !killing && !terminal) {
       beginKill(pod, sim, now, kubelet);
       runUntil(pod, sim, now, kubelet);
@@ -332,6 +336,47 @@ final class PodRuntime {
         return;
       }
       step(pod, sim, t, kubelet);
+    }
+  }
+
+  /**
+   * A container whose image was changed in the spec ({@code kubectl set image pod/…}) is started
+   * again with the new image, as the kubelet does when a container's spec hash changes: a running
+   * one is stopped first and counts a restart; one that never ran (stuck pulling) just starts over.
+   */
+  private void applyImageChanges(Pod pod, SimAnnotations sim, long t, Kubelet kubelet) {
+    for (Box c : regular) {
+      if (c.image == null || c.image.equals(spec(pod, c).getImage())) {
+        continue;
+      }
+      if (c.created) {
+        if (c.running()) {
+          kubelet.event(
+              pod,
+              c.fieldPath,
+              "Normal",
+              "Killing",
+              "Container " + c.name + " definition changed, will be restarted");
+          c.finishedAt = t;
+          c.exitCode = 0;
+          c.terminatedReason = "Completed";
+        }
+        c.hasLast = true;
+        c.lastStartedAt = c.startedAt;
+        c.lastFinishedAt = c.finishedAt;
+        c.lastExitCode = c.exitCode;
+        c.lastReason = c.terminatedReason;
+        c.lastContainerId = Ids.containerId(uid, c.name, c.restartCount);
+        c.restartCount++;
+      }
+      c.created = false;
+      c.startedAt = NONE;
+      c.finishedAt = NONE;
+      c.pullBackoff = 0;
+      c.pullLastUpdate = NONE;
+      c.stage = Stage.NOT_STARTED;
+      c.due = NONE;
+      begin(pod, sim, c, t, kubelet);
     }
   }
 

@@ -582,4 +582,42 @@ class PodLifecycleTest {
     Pod after = cluster.pod("quiet");
     assertThat(after.getStatus()).isEqualTo(running.getStatus());
   }
+
+  @Test
+  void changedImageRestartsTheContainerWithIt() {
+    create(pod("img", "nginx:1.231"));
+    awaitPod("img", PodLifecycleTest::hasStatuses);
+    cluster.advance(Duration.ofSeconds(1));
+    awaitPod("img", p -> "ErrImagePull".equals(waitingReason(p)));
+
+    // Fixing the tag of a pod stuck on a pull starts it over at once, without a restart.
+    cluster.pods.patch(
+        "default",
+        "img",
+        PatchType.STRATEGIC_MERGE_PATCH,
+        "{\"spec\":{\"containers\":[{\"name\":\"img\",\"image\":\"nginx:1.23.1\"}]}}");
+    eventually(() -> cluster.messages("img", "Pulling").size() == 2);
+    cluster.advance(Duration.ofSeconds(1));
+    Pod running = awaitPod("img", p -> "Running".equals(p.getStatus().getPhase()));
+    assertThat(container(running).getRestartCount()).isZero();
+    assertThat(container(running).getImage()).isEqualTo("docker.io/library/nginx:1.23.1");
+
+    // Changing the image of a running container stops it and starts the new one.
+    cluster.pods.patch(
+        "default",
+        "img",
+        PatchType.STRATEGIC_MERGE_PATCH,
+        "{\"spec\":{\"containers\":[{\"name\":\"img\",\"image\":\"nginx:1.25\"}]}}");
+    eventually(
+        () ->
+            cluster
+                .messages("img", "Killing")
+                .equals(List.of("Container img definition changed, will be restarted")));
+    cluster.advance(Duration.ofSeconds(1));
+    Pod updated =
+        awaitPod("img", p -> container(p).getImage().equals("docker.io/library/nginx:1.25"));
+    assertThat(container(updated).getRestartCount()).isEqualTo(1);
+    assertThat(container(updated).getState().getRunning()).isNotNull();
+    assertThat(container(updated).getLastState().getTerminated().getExitCode()).isZero();
+  }
 }
