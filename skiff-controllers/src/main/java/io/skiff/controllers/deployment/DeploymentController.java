@@ -1,0 +1,225 @@
+package io.skiff.controllers.deployment;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.skiff.api.selector.LabelSelector;
+import io.skiff.client.KubeObjects;
+import io.skiff.client.Resources;
+import io.skiff.client.events.EventRecorder;
+import io.skiff.client.informer.Lister;
+import io.skiff.client.informer.ResourceEventHandler;
+import io.skiff.client.informer.SharedInformer;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerRefManager;
+import io.skiff.controllers.runtime.ControllerRefs;
+import io.skiff.controllers.runtime.ObjectKey;
+import io.skiff.controllers.runtime.QueueController;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Upstream's Deployment controller: watches Deployments, the ReplicaSets they own and, for
+ * Recreate, their pods; each key's sync claims the ReplicaSets and runs one {@link DeploymentSync}
+ * pass.
+ */
+public final class DeploymentController extends QueueController {
+
+  public static final String NAME = "deployment";
+
+  /** Upstream drops a key after this many failed syncs until something queues it again. */
+  private static final int MAX_RETRIES = 15;
+
+  private final Resources<Deployment> deployments;
+  private final Resources<ReplicaSet> replicaSets;
+  private final Lister<Deployment> deploymentLister;
+  private final Lister<ReplicaSet> rsLister;
+  private final Lister<Pod> podLister;
+  private final EventRecorder recorder;
+
+  public DeploymentController(ControllerContext ctx) {
+    super(NAME, ctx.clock());
+    this.deployments = ctx.client().resources(Deployment.class);
+    this.replicaSets = ctx.client().resources(ReplicaSet.class);
+    this.recorder = ctx.recorder("deployment-controller");
+    SharedInformer<Deployment> d = ctx.informers().informerFor(Deployment.class);
+    SharedInformer<ReplicaSet> rs = ctx.informers().informerFor(ReplicaSet.class);
+    SharedInformer<Pod> pods = ctx.informers().informerFor(Pod.class);
+    deploymentLister = d.lister();
+    rsLister = rs.lister();
+    podLister = pods.lister();
+    d.addEventHandler(enqueueingHandler());
+    rs.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ReplicaSet set) {
+            replicaSetChanged(null, set);
+          }
+
+          @Override
+          public void onUpdate(ReplicaSet old, ReplicaSet set) {
+            replicaSetChanged(old, set);
+          }
+
+          @Override
+          public void onDelete(ReplicaSet set) {
+            ownerOf(set).ifPresent(DeploymentController.this::enqueue);
+          }
+        });
+    pods.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onDelete(Pod pod) {
+            // Recreate waits for the old pods to be gone; nothing else needs pod events.
+            ControllerRefs.controllerOf(pod)
+                .filter(ref -> "ReplicaSet".equals(ref.getKind()))
+                .flatMap(ref -> rsLister.get(pod.getMetadata().getNamespace(), ref.getName()))
+                .flatMap(DeploymentController.this::ownerOf)
+                .filter(dep -> "Recreate".equals(dep.getSpec().getStrategy().getType()))
+                .ifPresent(DeploymentController.this::enqueue);
+          }
+        });
+  }
+
+  @Override
+  protected int maxRetries() {
+    return MAX_RETRIES;
+  }
+
+  private void replicaSetChanged(ReplicaSet old, ReplicaSet set) {
+    if (old != null) {
+      Optional<OwnerReference> was = ControllerRefs.controllerOf(old);
+      Optional<OwnerReference> now = ControllerRefs.controllerOf(set);
+      if (was.isPresent() && !was.equals(now)) {
+        resolve(old.getMetadata().getNamespace(), was.get()).ifPresent(this::enqueue);
+      }
+    }
+    Optional<Deployment> owner = ownerOf(set);
+    if (owner.isPresent()) {
+      enqueue(owner.get());
+      return;
+    }
+    if (ControllerRefs.controllerOf(set).isEmpty()) {
+      // An orphan: every deployment that would adopt it gets a look.
+      for (Deployment dep :
+          deploymentLister.list(set.getMetadata().getNamespace(), LabelSelector.everything())) {
+        if (selector(dep).matches(set.getMetadata().getLabels())) {
+          enqueue(dep);
+        }
+      }
+    }
+  }
+
+  private Optional<Deployment> ownerOf(ReplicaSet set) {
+    return ControllerRefs.controllerOf(set)
+        .flatMap(ref -> resolve(set.getMetadata().getNamespace(), ref));
+  }
+
+  private Optional<Deployment> resolve(String namespace, OwnerReference ref) {
+    if (!"Deployment".equals(ref.getKind())) {
+      return Optional.empty();
+    }
+    return deploymentLister
+        .get(namespace, ref.getName())
+        .filter(d -> Objects.equals(d.getMetadata().getUid(), ref.getUid()));
+  }
+
+  private static LabelSelector selector(Deployment d) {
+    try {
+      return LabelSelector.of(d.getSpec().getSelector());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  protected Result sync(String key) {
+    ObjectKey k = ObjectKey.parse(key);
+    Optional<Deployment> cached = deploymentLister.get(k.namespace(), k.name());
+    if (cached.isEmpty()) {
+      return Result.done();
+    }
+    Deployment d = KubeObjects.deepCopy(cached.get());
+    List<ReplicaSet> owned = claimReplicaSets(d);
+    Map<String, List<Pod>> pods = podsByReplicaSet(d, owned);
+    Duration after = DeploymentSync.sync(cluster(), d, owned, pods, clock().now());
+    return after == null ? Result.done() : Result.requeueAfter(after);
+  }
+
+  private List<ReplicaSet> claimReplicaSets(Deployment d) {
+    LabelSelector selector = selector(d);
+    List<ReplicaSet> all =
+        rsLister.list(d.getMetadata().getNamespace(), LabelSelector.everything());
+    ControllerRefManager<ReplicaSet> refs =
+        new ControllerRefManager<>(
+            replicaSets,
+            d,
+            selector,
+            "apps/v1",
+            "Deployment",
+            ControllerRefManager.recheckDeletionTimestamp(deployments, d));
+    List<ReplicaSet> claimed = refs.claim(all);
+    List<ReplicaSet> copies = new ArrayList<>(claimed.size());
+    for (ReplicaSet rs : claimed) {
+      copies.add(KubeObjects.deepCopy(rs));
+    }
+    return copies;
+  }
+
+  /** The pods of each owned ReplicaSet by its uid, which Recreate checks before scaling up. */
+  private Map<String, List<Pod>> podsByReplicaSet(Deployment d, List<ReplicaSet> owned) {
+    Map<String, List<Pod>> byUid = new HashMap<>();
+    if (!"Recreate".equals(d.getSpec().getStrategy().getType())) {
+      return byUid;
+    }
+    for (ReplicaSet rs : owned) {
+      byUid.put(rs.getMetadata().getUid(), new ArrayList<>());
+    }
+    for (Pod pod : podLister.list(d.getMetadata().getNamespace(), selector(d))) {
+      ControllerRefs.controllerOf(pod)
+          .map(ref -> byUid.get(ref.getUid()))
+          .ifPresent(list -> list.add(pod));
+    }
+    return byUid;
+  }
+
+  private DeploymentSync.Cluster cluster() {
+    return new DeploymentSync.Cluster() {
+      @Override
+      public ReplicaSet createReplicaSet(ReplicaSet rs) {
+        return replicaSets.create(rs);
+      }
+
+      @Override
+      public ReplicaSet updateReplicaSet(ReplicaSet rs) {
+        return replicaSets.update(rs);
+      }
+
+      @Override
+      public void deleteReplicaSet(ReplicaSet rs) {
+        replicaSets.delete(rs.getMetadata().getNamespace(), rs.getMetadata().getName(), null);
+      }
+
+      @Override
+      public Optional<ReplicaSet> replicaSet(String namespace, String name) {
+        return rsLister.get(namespace, name).map(KubeObjects::deepCopy);
+      }
+
+      @Override
+      public Deployment updateStatus(Deployment d) {
+        return deployments.updateStatus(d);
+      }
+
+      @Override
+      public void event(Deployment d, String type, String reason, String message) {
+        recorder.event(d, type, reason, message);
+      }
+    };
+  }
+}
