@@ -202,12 +202,15 @@ public final class NodeSimulator implements AutoCloseable {
     List<RuntimeException> failures = new CopyOnWriteArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 1; i <= options.nodes(); i++) {
-        String name = options.namePrefix() + i;
+        Node node = prepare(options.namePrefix() + i);
+        if (node == null) {
+          continue;
+        }
         slots.acquire();
         pool.execute(
             () -> {
               try {
-                register(name);
+                register(node);
               } catch (RuntimeException e) {
                 failures.add(e);
               } finally {
@@ -335,10 +338,13 @@ public final class NodeSimulator implements AutoCloseable {
     return EventRecorder.create(client, "kubelet", node, clock);
   }
 
-  /** Creates a node as a kubelet registers itself, unless it exists. */
-  private void register(String name) {
+  /**
+   * The node a kubelet registering as {@code name} creates, with its range and address taken now;
+   * null when it exists already. Called in order, so that node i gets the i-th range.
+   */
+  private Node prepare(String name) {
     if (nodeInformer.lister().get(null, name).isPresent()) {
-      return;
+      return null;
     }
     Node node = new Node();
     ObjectMeta meta = new ObjectMeta();
@@ -346,16 +352,21 @@ public final class NodeSimulator implements AutoCloseable {
     node.setMetadata(meta);
     NodeShape.ensureMetadata(node);
     NodeAgent agent = agent(name);
-    String cidr = assignPodCidr(agent, node);
-    if (cidr == null) {
+    if (assignPodCidr(agent, node) == null) {
       log.log(System.Logger.Level.WARNING, "no pod CIDR left for node " + name);
     }
     String ip = assignNodeAddress(agent, node);
-    long now = nowMillis();
-    node.setStatus(NodeShape.desiredStatus(node, options, ip, bootId, Ids.time(now)));
+    node.setStatus(NodeShape.desiredStatus(node, options, ip, bootId, Ids.time(nowMillis())));
+    return node;
+  }
+
+  /** Creates a prepared node, as a kubelet registers itself. */
+  private void register(Node node) {
+    String name = node.getMetadata().getName();
+    NodeAgent agent = agent(name);
     try {
       Node created = nodes.create(node);
-      agent.lastStatusReport = now - jitter(name, STATUS_REPORT_INTERVAL);
+      agent.lastStatusReport = nowMillis() - jitter(name, STATUS_REPORT_INTERVAL);
       recordRegistration(created, List.of());
     } catch (StatusError e) {
       if (e.code() != 409) {
