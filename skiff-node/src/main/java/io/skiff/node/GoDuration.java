@@ -18,7 +18,7 @@ final class GoDuration {
   private GoDuration() {}
 
   /** Go's {@code Duration.String()}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ns = d.toNanos();
     if (ns == 0) {
       return "0s";
@@ -60,7 +60,7 @@ final class GoDuration {
    *
    * @throws IllegalArgumentException for anything else, and for negative durations
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text == null ? "" : text.trim();
     if (s.matches("\\d+")) {
       return Duration.ofSeconds(Long.parseLong(s));
