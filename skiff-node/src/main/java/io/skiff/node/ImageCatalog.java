@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,15 +82,6 @@ public final class ImageCatalog {
   /** The catalog shipped with Skiff. */
   public static ImageCatalog builtin() {
     return new ImageCatalog(null, null);
-  }
-
-  /** A catalog of exactly the repositories in {@code text} (in the catalog format). */
-  public static ImageCatalog of(String text) {
-    try {
-      return new ImageCatalog(null, parse(new StringReader(text), "catalog"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**

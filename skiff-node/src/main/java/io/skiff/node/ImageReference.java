@@ -109,12 +109,4 @@ record ImageReference(String domain, String path, String tag, String digest) {
     }
     return out.toString();
   }
-
-  /** The name the catalog lists the repository under: {@code nginx}, {@code bitnami/redis}. */
-  String shortName() {
-    if (domain.equals("docker.io")) {
-      return path.startsWith("library/") ? path.substring("library/".length()) : path;
-    }
-    return repository();
-  }
 }

@@ -494,6 +494,7 @@ class PodLifecycleTest {
 
     cluster.advance(Duration.ofSeconds(1));
     eventually(() -> cluster.maybePod("bye").isEmpty());
+    assertThat(cluster.sim.simulatedPods()).isZero();
 
     // The address is free again, but handed out round robin: the next pod gets the next one.
     create(pod("next", "nginx:1.23.1"));
