@@ -303,7 +303,10 @@ public final class NodeSimulator implements AutoCloseable {
         }
         queue.forget(key);
       } catch (StatusError e) {
-        log.log(System.Logger.Level.DEBUG, () -> "retrying " + key + ": " + e.getMessage());
+        // Conflicts and the like are routine; a server error is worth seeing.
+        System.Logger.Level level =
+            e.code() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+        log.log(level, () -> "retrying " + key + ": " + e.getMessage());
         queue.addRateLimited(key);
       } catch (RuntimeException e) {
         if (!closed) {
