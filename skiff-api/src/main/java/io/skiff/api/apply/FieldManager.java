@@ -210,23 +210,23 @@ public final class FieldManager {
 
   /**
    * Records a create by {@code manager} in {@code obj}'s managedFields: every field it sets,
-   * defaults included, which are applied to {@code obj} first as decoding does upstream.
+   * defaults included, as upstream decodes a body with its defaults before it records it. Only the
+   * managedFields of {@code obj} change: the storage defaults it in its own order.
    *
    * @param requested the request's {@code metadata.managedFields} as sent ({@code null} if absent);
    *     an empty list or a single empty entry resets them
    */
   public void recordCreate(ResourceType type, HasMetadata obj, JsonNode requested, String manager) {
-    Defaulter.apply(obj);
     ObjectNode zero = Context.of(type, "").schema.zeroObject(type.apiVersion(), type.kind());
-    record(type, zero, obj, requested, manager, "");
+    record(type, zero, obj, defaulted(obj), requested, manager, "");
   }
 
   /**
    * Records an update, patch or {@code /status} write of {@code next} over {@code live} by {@code
-   * manager} in {@code next}'s managedFields, after defaulting {@code next}. Managed fields a
-   * client sends replace the recorded ones when they are valid (kubectl rewrites them when it moves
-   * client-side apply ownership to server-side apply); invalid ones are ignored, and through a
-   * subresource they always are.
+   * manager} in {@code next}'s managedFields. Managed fields a client sends replace the recorded
+   * ones when they are valid (kubectl rewrites them when it moves client-side apply ownership to
+   * server-side apply); invalid ones are ignored, and through a subresource they always are. A
+   * {@code /status} body is not defaulted: its spec is the stored one's, already defaulted.
    */
   public void recordUpdate(
       ResourceType type,
@@ -235,21 +235,28 @@ public final class FieldManager {
       JsonNode requested,
       String manager,
       String subresource) {
-    Defaulter.apply(next);
-    record(type, codec.toTree(live), next, requested, manager, subresource);
+    ObjectNode nextTree = subresource.isEmpty() ? defaulted(next) : codec.toTree(next);
+    record(type, codec.toTree(live), next, nextTree, requested, manager, subresource);
+  }
+
+  /** The object's tree with upstream's defaults, the object itself unchanged. */
+  private ObjectNode defaulted(HasMetadata obj) {
+    HasMetadata copy = codec.decodeStored(codec.encode(obj), obj.getClass());
+    Defaulter.apply(copy);
+    return codec.toTree(copy);
   }
 
   private void record(
       ResourceType type,
       ObjectNode liveTree,
       HasMetadata next,
+      ObjectNode nextTree,
       JsonNode requested,
       String manager,
       String subresource) {
     ArrayNode entries;
     try {
       Context ctx = Context.of(type, subresource);
-      ObjectNode nextTree = codec.toTree(next);
       Managed managed = liveOrRequested(liveTree, requested, !subresource.isEmpty());
       entries = update(ctx, liveTree, nextTree, managed, manager).encode();
       entries = keepTimesIfOnlyTimesChanged(ctx, liveTree, nextTree, entries);
@@ -530,9 +537,8 @@ public final class FieldManager {
     } catch (MalformedBodyException e) {
       throw StatusError.badRequest(e.getMessage());
     }
-    Defaulter.apply(obj);
     ArrayNode entries =
-        keepTimesIfOnlyTimesChanged(ctx, liveTree, codec.toTree(obj), outcome.managed().encode());
+        keepTimesIfOnlyTimesChanged(ctx, liveTree, defaulted(obj), outcome.managed().encode());
     obj.getMetadata().setManagedFields(toEntries(entries));
     return new Result(obj, live == null, warnings);
   }

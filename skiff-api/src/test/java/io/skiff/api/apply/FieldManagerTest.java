@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
+import io.skiff.api.defaults.Defaulter;
 import io.skiff.api.errors.StatusError;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,8 +61,9 @@ class FieldManagerTest {
         Deployment.class);
   }
 
-  /** What the storage adds to a written object, so that the next write sees a stored one. */
+  /** What the storage does to a written object, so that the next write sees a stored one. */
   private HasMetadata stored(HasMetadata obj) {
+    Defaulter.apply(obj);
     if (obj.getMetadata().getUid() == null) {
       obj.getMetadata().setUid("5d8a3b9e-0000-4000-8000-000000000001");
       obj.getMetadata().setCreationTimestamp("2024-05-01T09:00:00Z");
@@ -269,6 +271,20 @@ class FieldManagerTest {
     assertThat(entries(next)).isEqualTo(entries(d));
   }
 
+  @Test
+  void managedFieldsInABodyAreNoUnknownFields() throws Exception {
+    HasMetadata d = create("kubectl-create", nginx("1", "nginx", ""));
+    byte[] body = CODEC.encode(d);
+
+    var parsed = CODEC.parse(body, Deployment.class);
+    Deployment decoded = CODEC.toObject(parsed.tree(), Deployment.class);
+
+    // kubectl sends them back with fieldValidation=Strict when it moves client-side apply
+    // ownership to server-side apply.
+    assertThat(parsed.strictErrors()).isEmpty();
+    assertThat(entries(decoded)).isEqualTo(entries(d));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -374,7 +390,8 @@ class FieldManagerTest {
 
     assertThat(r.created()).isTrue();
     Deployment d = (Deployment) r.object();
-    assertThat(d.getSpec().getRevisionHistoryLimit()).isEqualTo(10);
+    // The storage defaults what it stores; the apply hands over what it merged.
+    assertThat(d.getSpec().getRevisionHistoryLimit()).isNull();
     ArrayNode e = entries(d);
     assertThat(e).hasSize(1);
     assertThat(e.get(0).get("operation").asText()).isEqualTo("Apply");
