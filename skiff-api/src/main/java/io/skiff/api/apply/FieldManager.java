@@ -468,8 +468,8 @@ public final class FieldManager {
 
   // ---- apply ----
 
-  /** The result of an apply: the object to store, and whether it is new. */
-  public record Result(HasMetadata object, boolean created, List<String> warnings) {}
+  /** The result of an apply: the object to store, and warnings for the response. */
+  public record Result(HasMetadata object, List<String> warnings) {}
 
   /**
    * Applies {@code config} for {@code manager} to {@code live}, or to a new object when {@code
@@ -540,7 +540,7 @@ public final class FieldManager {
     ArrayNode entries =
         keepTimesIfOnlyTimesChanged(ctx, liveTree, defaulted(obj), outcome.managed().encode());
     obj.getMetadata().setManagedFields(toEntries(entries));
-    return new Result(obj, live == null, warnings);
+    return new Result(obj, warnings);
   }
 
   private record Outcome(ObjectNode object, Managed managed) {}

@@ -210,12 +210,6 @@ final class FieldSet {
         });
   }
 
-  List<List<PathElement>> paths() {
-    List<List<PathElement>> out = new ArrayList<>();
-    forEachPath(out::add);
-    return out;
-  }
-
   // ---- fieldsV1 ----
 
   /**

@@ -26,10 +26,6 @@ record Managed(Map<ManagerId, VersionedSet> fields, Map<ManagerId, Instant> time
     return new Managed(new TreeMap<>(), new HashMap<>());
   }
 
-  Managed copy() {
-    return new Managed(new TreeMap<>(fields), new HashMap<>(times));
-  }
-
   boolean isEmpty() {
     return fields.isEmpty();
   }

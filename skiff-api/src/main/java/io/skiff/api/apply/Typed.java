@@ -487,10 +487,6 @@ final class Typed {
           modified.recursiveDifference(fields),
           removed.recursiveDifference(fields));
     }
-
-    boolean isSame() {
-      return added.isEmpty() && modified.isEmpty() && removed.isEmpty();
-    }
   }
 
   Comparison compare(JsonNode lhs, JsonNode rhs, TypeRef type) {
