@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +73,8 @@ public final class FieldManager {
               path("metadata", "managedFields"),
               path("metadata", "resourceVersion")));
 
+  private static final AtomicBoolean WARMING = new AtomicBoolean();
+
   private final ObjectCodec codec;
   private final Supplier<Instant> clock;
 
@@ -81,6 +84,11 @@ public final class FieldManager {
   public FieldManager(ObjectCodec codec, Supplier<Instant> clock) {
     this.codec = codec;
     this.clock = clock;
+    // Loading the schema takes a second or more on a busy machine: start it now, off the request
+    // path, instead of in the first write, which clients give ten seconds or so.
+    if (WARMING.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("skiff-apply-schema").start(Schema::builtin);
+    }
   }
 
   private static List<PathElement> path(String... fields) {
