@@ -104,7 +104,8 @@ final class ApiHandler {
               query,
               request.getHeaders().get(HttpHeader.ACCEPT),
               request.getHeaders().get(HttpHeader.CONTENT_TYPE),
-              body);
+              body,
+              request.getHeaders().get(HttpHeader.USER_AGENT));
       Optional<ResourceHandler.Answer> answer = resources.handle(call);
       if (answer.isEmpty()) {
         return send(response, callback, resources.error(StatusError.notFoundPath()));

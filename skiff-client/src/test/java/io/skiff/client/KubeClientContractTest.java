@@ -557,17 +557,16 @@ public abstract class KubeClientContractTest {
     }
 
     @Test
-    void applyPatchesAreNotServed() {
+    void applyPatchesNeedAFieldManager() {
       StatusError e =
           statusError(() -> configMaps.patch(NS, "a", PatchType.APPLY_PATCH, "{\"data\":{}}"));
 
-      assertThat(e.code()).isEqualTo(415);
-      assertThat(e.reason()).isEqualTo("UnsupportedMediaType");
+      assertThat(e.code()).isEqualTo(422);
+      assertThat(e.reason()).isEqualTo("Invalid");
       assertThat(e.getMessage())
           .isEqualTo(
-              "the body of the request was in an unknown format - accepted media types include:"
-                  + " application/json-patch+json, application/merge-patch+json,"
-                  + " application/strategic-merge-patch+json");
+              "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is"
+                  + " required for apply patch");
     }
 
     @Test

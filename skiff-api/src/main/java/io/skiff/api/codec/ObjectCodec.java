@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -239,10 +240,13 @@ public final class ObjectCodec {
   /**
    * The JSON properties of a model bean, or null if the type takes any content (strings, numbers,
    * free-form objects, and types with their own deserializer such as IntOrString and Quantity).
+   * FieldsV1 is free-form too: a managedFields entry's field set, whose keys are field paths.
    */
   private Map<String, JavaType> properties(JavaType type) {
     Class<?> raw = type.getRawClass();
-    if (!KubernetesResource.class.isAssignableFrom(raw) || hasOwnDeserializer(raw)) {
+    if (!KubernetesResource.class.isAssignableFrom(raw)
+        || raw == FieldsV1.class
+        || hasOwnDeserializer(raw)) {
       return null;
     }
     return beanProperties.computeIfAbsent(

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.skiff.api.ResourceType;
+import io.skiff.api.apply.FieldManager;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
@@ -52,12 +53,6 @@ import java.util.function.Supplier;
  * object to create, a status to write) is copied first.
  */
 public final class InProcessTransport implements Transport {
-
-  private static final List<String> PATCH_TYPES =
-      List.of(
-          "application/json-patch+json",
-          "application/merge-patch+json",
-          "application/strategic-merge-patch+json");
 
   private final Registry registry;
   private final ObjectCodec codec;
@@ -214,7 +209,8 @@ public final class InProcessTransport implements Transport {
         () -> {
           ResourceStorage storage = status ? subresource(type, "status") : storage(type, "patch");
           if (patchType == PatchType.APPLY_PATCH) {
-            throw StatusError.unsupportedMediaType(PATCH_TYPES);
+            // This transport sends no fieldManager, which an apply requires, as over HTTP.
+            FieldManager.checkOptions("PatchOptions", null, null, true);
           }
           JsonNode patch;
           try {

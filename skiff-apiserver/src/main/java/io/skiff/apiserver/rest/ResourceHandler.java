@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.skiff.api.ResourceType;
+import io.skiff.api.apply.ApplyConfig;
+import io.skiff.api.apply.FieldManager;
 import io.skiff.api.codec.MalformedBodyException;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.codec.ParsedBody;
@@ -46,16 +49,28 @@ public final class ResourceHandler {
   private final ObjectCodec codec;
   private final Tables tables = Tables.builtin();
   private final Clock clock;
+  private final FieldManager fieldManager;
 
   public ResourceHandler(Registry registry, Clock clock) {
     this.registry = registry;
     this.codec = registry.codec();
     this.clock = clock;
+    this.fieldManager = new FieldManager(codec, clock::now);
   }
 
-  /** A request as the handler needs it. */
+  /**
+   * A request as the handler needs it.
+   *
+   * @param userAgent names the manager of a write that sends no {@code fieldManager}; may be null
+   */
   public record Call(
-      String method, String path, String query, String accept, String contentType, byte[] body) {}
+      String method,
+      String path,
+      String query,
+      String accept,
+      String contentType,
+      byte[] body,
+      String userAgent) {}
 
   /** A complete response, or a watch to stream. */
   public sealed interface Answer permits Reply, Streamed {}
@@ -260,10 +275,12 @@ public final class ResourceHandler {
       throw StatusError.methodNotAllowed(
           "the server does not allow this method on the requested resource");
     }
+    FieldManager.checkOptions("CreateOptions", q.get("fieldManager"), null, false);
     List<String> warnings = new ArrayList<>();
-    HasMetadata obj = decode(p.type(), call, q, warnings);
+    Decoded d = decode(p.type(), call, q, warnings);
+    fieldManager.recordCreate(p.type(), d.object(), d.managedFields(), manager(call, q));
     HasMetadata created =
-        registry.create(storage, p.namespace(), obj, new WriteOptions(dryRun, false));
+        registry.create(storage, p.namespace(), d.object(), new WriteOptions(dryRun, false));
     return object(201, created, call, warnings);
   }
 
@@ -303,6 +320,8 @@ public final class ResourceHandler {
   }
 
   private Reply update(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    FieldManager.checkOptions("UpdateOptions", q.get("fieldManager"), null, false);
+    String manager = manager(call, q);
     List<String> warnings = new ArrayList<>();
     if ("scale".equals(p.subresource())) {
       JsonNode scale = parseBody(call);
@@ -310,12 +329,18 @@ public final class ResourceHandler {
           storage.guaranteedUpdate(
               p.namespace(),
               p.name(),
-              current -> Scales.applyScale(current, scale, p.type()),
+              current -> {
+                HasMetadata before = copy(current, p.type());
+                HasMetadata next = Scales.applyScale(current, scale, p.type());
+                fieldManager.recordScale(p.type(), before, next, manager);
+                return next;
+              },
               new WriteOptions(dryRun, false),
               !scale.path("metadata").hasNonNull("resourceVersion"));
       return ok(Scales.toScale(updated));
     }
-    HasMetadata obj = decode(p.type(), call, q, warnings);
+    Decoded d = decode(p.type(), call, q, warnings);
+    HasMetadata obj = d.object();
     boolean status = "status".equals(p.subresource());
     HasMetadata updated;
     if (status) {
@@ -330,14 +355,66 @@ public final class ResourceHandler {
                     && !wanted.equals(current.getMetadata().getResourceVersion())) {
                   throw StatusError.conflict(p.type(), p.name());
                 }
+                fieldManager.recordUpdate(p.type(), current, obj, null, manager, "status");
                 return obj;
               },
               new WriteOptions(dryRun, true),
               wanted == null || wanted.isEmpty());
     } else {
-      updated = storage.update(p.namespace(), p.name(), obj, new WriteOptions(dryRun, false));
+      updated = replace(p, storage, obj, d.managedFields(), manager, dryRun);
     }
     return object(200, updated, call, warnings);
+  }
+
+  /**
+   * A PUT of the main resource, as {@link ResourceStorage#update} does it, with the write recorded
+   * in managedFields against the version it replaces.
+   */
+  private HasMetadata replace(
+      ApiPath p,
+      ResourceStorage storage,
+      HasMetadata obj,
+      JsonNode requestedManagedFields,
+      String manager,
+      boolean dryRun) {
+    if (obj.getMetadata() == null) {
+      obj.setMetadata(new ObjectMeta());
+    }
+    ObjectMeta meta = obj.getMetadata();
+    if (!p.type().namespaced()) {
+      meta.setNamespace(null);
+    } else if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
+      meta.setNamespace(p.namespace());
+    } else if (!meta.getNamespace().equals(p.namespace())) {
+      throw StatusError.badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request");
+    }
+    if (meta.getName() == null || meta.getName().isEmpty()) {
+      meta.setName(p.name());
+    }
+    if (!p.name().equals(meta.getName())) {
+      throw StatusError.badRequest(
+          "the name of the object ("
+              + meta.getName()
+              + ") does not match the name on the URL ("
+              + p.name()
+              + ")");
+    }
+    String wanted = meta.getResourceVersion();
+    boolean unconditional = wanted == null || wanted.isEmpty();
+    return storage.guaranteedUpdate(
+        p.namespace(),
+        p.name(),
+        current -> {
+          if (!unconditional && !wanted.equals(current.getMetadata().getResourceVersion())) {
+            throw StatusError.conflict(p.type(), p.name());
+          }
+          HasMetadata next = copy(obj, p.type());
+          fieldManager.recordUpdate(p.type(), current, next, requestedManagedFields, manager, "");
+          return next;
+        },
+        new WriteOptions(dryRun, false),
+        unconditional);
   }
 
   private Reply patch(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
@@ -351,17 +428,16 @@ public final class ResourceHandler {
                             "application/merge-patch+json",
                             "application/apply-patch+yaml",
                             "application/strategic-merge-patch+json")));
+    FieldManager.checkOptions(
+        "PatchOptions", q.get("fieldManager"), q.get("force"), patchType == PatchType.APPLY_PATCH);
     if (patchType == PatchType.APPLY_PATCH) {
-      throw StatusError.unsupportedMediaType(
-          List.of(
-              "application/json-patch+json",
-              "application/merge-patch+json",
-              "application/strategic-merge-patch+json"));
+      return apply(p, storage, call, q, dryRun);
     }
     JsonNode patch = parseBody(call);
     boolean scale = "scale".equals(p.subresource());
     boolean status = "status".equals(p.subresource());
     String mode = q.get("fieldValidation", "Warn");
+    String manager = manager(call, q);
     List<String> warnings = new ArrayList<>();
     HasMetadata updated =
         storage.guaranteedUpdate(
@@ -369,6 +445,7 @@ public final class ResourceHandler {
             p.name(),
             current -> {
               if (scale) {
+                HasMetadata before = copy(current, p.type());
                 JsonNode patchedScale =
                     Patches.apply(
                         patchType,
@@ -376,7 +453,9 @@ public final class ResourceHandler {
                         patch,
                         "autoscaling/v1",
                         "Scale");
-                return Scales.applyScale(current, patchedScale, p.type());
+                HasMetadata next = Scales.applyScale(current, patchedScale, p.type());
+                fieldManager.recordScale(p.type(), before, next, manager);
+                return next;
               }
               JsonNode patched =
                   Patches.apply(
@@ -385,7 +464,15 @@ public final class ResourceHandler {
                       patch,
                       p.type().apiVersion(),
                       p.type().kind());
-              return toObject(p.type(), patched, mode, warnings);
+              HasMetadata next = toObject(p.type(), patched, mode, warnings);
+              fieldManager.recordUpdate(
+                  p.type(),
+                  current,
+                  next,
+                  patched.path("metadata").get("managedFields"),
+                  manager,
+                  status ? "status" : "");
+              return next;
             },
             new WriteOptions(dryRun, status),
             true);
@@ -393,6 +480,79 @@ public final class ResourceHandler {
       return ok(Scales.toScale(updated));
     }
     return object(200, updated, call, warnings);
+  }
+
+  /**
+   * Server-side apply: merges the body into the object, creating it (201) when it does not exist,
+   * except through {@code /status}.
+   */
+  private Reply apply(ApiPath p, ResourceStorage storage, Call call, Query q, boolean dryRun) {
+    if ("scale".equals(p.subresource())) {
+      throw StatusError.unsupportedMediaType(
+          List.of(
+              "application/json-patch+json",
+              "application/merge-patch+json",
+              "application/strategic-merge-patch+json"));
+    }
+    ApplyConfig config = ApplyConfig.parse(call.body() == null ? new byte[0] : call.body());
+    String manager = q.get("fieldManager");
+    boolean force = FieldManager.parseForce(q.get("force"));
+    String mode = q.get("fieldValidation", "Warn");
+    boolean status = "status".equals(p.subresource());
+    String subresource = status ? "status" : "";
+    for (int attempt = 0; ; attempt++) {
+      List<List<String>> warnings = new ArrayList<>(List.of(List.of()));
+      try {
+        HasMetadata updated =
+            storage.guaranteedUpdate(
+                p.namespace(),
+                p.name(),
+                current -> {
+                  FieldManager.Result r =
+                      fieldManager.apply(
+                          p.type(),
+                          current,
+                          config,
+                          manager,
+                          force,
+                          subresource,
+                          p.namespace(),
+                          p.name(),
+                          mode);
+                  warnings.set(0, r.warnings());
+                  return r.object();
+                },
+                new WriteOptions(dryRun, status),
+                true);
+        return object(200, updated, call, warnings.getFirst());
+      } catch (StatusError e) {
+        if (e.code() != 404 || status || !"NotFound".equals(e.reason())) {
+          throw e;
+        }
+      }
+      FieldManager.Result r =
+          fieldManager.apply(
+              p.type(), null, config, manager, force, "", p.namespace(), p.name(), mode);
+      try {
+        HasMetadata created =
+            registry.create(storage, p.namespace(), r.object(), new WriteOptions(dryRun, false));
+        return object(201, created, call, r.warnings());
+      } catch (StatusError e) {
+        // Created meanwhile by someone else: apply to theirs, as upstream's update-or-create does.
+        if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String manager(Call call, Query q) {
+    return FieldManager.managerFor(q.get("fieldManager"), call.userAgent());
+  }
+
+  /** A fresh copy, for a read-modify-write that may run again on a conflict. */
+  private HasMetadata copy(HasMetadata obj, ResourceType type) {
+    return codec.decodeStored(codec.encode(obj), type.type());
   }
 
   /** Binds a patched tree, enforcing fieldValidation as upstream does for patches (422). */
@@ -508,8 +668,14 @@ public final class ResourceHandler {
 
   // ---- bodies ----
 
+  /**
+   * A decoded create or update body, and its {@code metadata.managedFields} as sent (which the
+   * object cannot tell apart from none when it is an empty list, the request to reset them).
+   */
+  private record Decoded(HasMetadata object, JsonNode managedFields) {}
+
   /** Decodes a create or update body, enforcing {@code fieldValidation} (default Warn). */
-  private HasMetadata decode(ResourceType type, Call call, Query q, List<String> warnings) {
+  private Decoded decode(ResourceType type, Call call, Query q, List<String> warnings) {
     byte[] body = call.body();
     if (ProtobufDecoder.isProtobuf(call.contentType())) {
       // kubectl 1.32+ sends typed objects (create namespace, configmap, ...) as protobuf; they
@@ -551,7 +717,9 @@ public final class ResourceHandler {
       }
     }
     try {
-      return codec.toObject(parsed.tree(), type.type());
+      return new Decoded(
+          codec.toObject(parsed.tree(), type.type()),
+          parsed.tree().path("metadata").get("managedFields"));
     } catch (MalformedBodyException e) {
       throw StatusError.badRequest(cannotHandle(type, e.getMessage()));
     }

@@ -51,7 +51,8 @@ final class Handler implements AutoCloseable {
                     query,
                     null,
                     contentType,
-                    body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)))
+                    body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+                    null))
             .orElseThrow();
     ResourceHandler.Reply reply = (ResourceHandler.Reply) answer;
     try {

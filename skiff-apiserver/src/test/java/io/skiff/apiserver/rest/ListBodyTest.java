@@ -35,7 +35,8 @@ class ListBodyTest {
                         q < 0 ? null : pathAndQuery.substring(q + 1),
                         null,
                         null,
-                        new byte[0]))
+                        new byte[0],
+                        null))
                 .orElseThrow();
     assertThat(reply.status()).isEqualTo(200);
     return new String(reply.body(), StandardCharsets.UTF_8);
