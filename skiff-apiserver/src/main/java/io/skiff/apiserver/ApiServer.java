@@ -50,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  /** Jetty's default, which kube-apiserver's clients are used to as well. */
+  /** Jetty's default, which the server had before the timeout was configurable. */
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   /** kube-apiserver's: Go's default of 250, made explicit there. */
