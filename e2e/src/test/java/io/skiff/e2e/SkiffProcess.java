@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,17 +13,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
 /**
  * {@code java -jar skiff-cli/target/skiff.jar up} on its own data directory and port, as a user
  * runs it: with the JDK that runs the tests, stdout and stderr in {@code DIR/skiff-N.out} and
- * {@code DIR/skiff-N.err} (N counts the starts), ready once {@code GET /readyz} answers 200.
+ * {@code DIR/skiff-N.err} (N counts the starts), ready once {@code GET /readyz} answers 200 over
+ * HTTPS, verified against the CA that skiff made in {@code DIR/pki/ca.crt}, as kubectl verifies it.
  *
  * <p>Can be stopped (SIGTERM), killed (SIGKILL) and started again on the same data directory.
  */
@@ -48,8 +56,7 @@ public final class SkiffProcess implements AutoCloseable {
   private final Path dataDir;
   private final int nodes;
   private final String store;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private HttpClient http;
   private int port;
   private int starts;
   private Process process;
@@ -161,8 +168,12 @@ public final class SkiffProcess implements AutoCloseable {
   }
 
   private int readyzStatus() throws InterruptedException {
+    if (!Files.exists(caFile())) {
+      return -1;
+    }
     try {
-      return http.send(
+      return http()
+          .send(
               HttpRequest.newBuilder(baseUrl().resolve("/readyz"))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
@@ -230,7 +241,9 @@ public final class SkiffProcess implements AutoCloseable {
     if (isRunning()) {
       stop();
     }
-    http.close();
+    if (http != null) {
+      http.close();
+    }
   }
 
   public boolean isRunning() {
@@ -258,12 +271,69 @@ public final class SkiffProcess implements AutoCloseable {
     return dataDir.resolve("kubeconfig");
   }
 
+  /** The certificate authority that skiff generated on its first start, and keeps. */
+  public Path caFile() {
+    return dataDir.resolve("pki/ca.crt");
+  }
+
+  /** The admin's bearer token, read from the kubeconfig that skiff wrote. */
+  public String token() {
+    try {
+      return Kubectl.YAML
+          .readTree(kubeconfig().toFile())
+          .path("users")
+          .get(0)
+          .path("user")
+          .path("token")
+          .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + kubeconfig(), e);
+    }
+  }
+
+  /**
+   * A TLS context that trusts skiff's CA and nothing else: clients of these tests verify skiff's
+   * certificate as kubectl does.
+   */
+  public SSLContext trustingSkiff() {
+    try (InputStream in = Files.newInputStream(caFile())) {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      int i = 0;
+      for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trusted.setCertificateEntry("skiff-ca-" + i++, ca);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + caFile(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + caFile(), e);
+    }
+  }
+
+  /** The client of {@link #get} and {@link #getAnonymously}; made once the CA exists. */
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .sslContext(trustingSkiff())
+              .build();
+    }
+    return http;
+  }
+
   public int port() {
     return port;
   }
 
   public URI baseUrl() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create("https://127.0.0.1:" + port);
   }
 
   /** What the current (or last) run printed on stdout so far. */
@@ -300,11 +370,23 @@ public final class SkiffProcess implements AutoCloseable {
         + stderr();
   }
 
-  /** GET {@code path} from the API server, plain HTTP as kubectl does. */
+  /** GET {@code path} from the API server with the admin's token, as kubectl does. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http()
+        .send(
+            HttpRequest.newBuilder(baseUrl().resolve(path))
+                .header("Authorization", "Bearer " + token())
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET {@code path} from the API server without credentials. */
+  public HttpResponse<String> getAnonymously(String path) throws IOException, InterruptedException {
+    return http()
+        .send(
+            HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** kubectl {@value KubectlBinary#DEFAULT_VERSION}, the server's version, for this skiff. */

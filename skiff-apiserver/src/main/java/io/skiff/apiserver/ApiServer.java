@@ -3,6 +3,9 @@ package io.skiff.apiserver;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.openapi.OpenApi;
+import io.skiff.apiserver.auth.Authentication;
+import io.skiff.apiserver.auth.ServingCertificate;
+import io.skiff.apiserver.auth.TokenAuthenticator;
 import io.skiff.apiserver.cache.WatchCacheConfig;
 import io.skiff.apiserver.discovery.Discovery;
 import io.skiff.apiserver.metrics.ApiMetrics;
@@ -13,13 +16,20 @@ import io.skiff.clock.Clock;
 import io.skiff.store.Store;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * /healthz}), {@code /version} and {@code /metrics}; every other path answers a Kubernetes {@code
  * Status} 404.
  *
+ * <p>With a {@linkplain Builder#tls serving certificate} it speaks HTTPS, offering HTTP/2 by ALPN
+ * (which kubectl and client-go take) and HTTP/1.1 to clients that do not ask for it; with a
+ * {@linkplain Builder#authenticator token authenticator} it requires a bearer token (see {@link
+ * Authentication}). {@code skiff up} sets both; without them the server speaks plain HTTP to anyone
+ * who can reach it, which tests and benchmarks use.
+ *
  * <p>The server listens as soon as {@link #start()} returns, but reports ready only after {@link
  * #markReady()}, so that probes and {@code kubectl wait} see the same "not yet" that a real API
  * server gives while its post-start hooks run. Requests are handled on virtual threads.
@@ -37,6 +53,12 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  /** Jetty's default, which the server had before the timeout was configurable. */
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** kube-apiserver's: Go's default of 250, made explicit there. */
+  static final int MAX_CONCURRENT_STREAMS = 250;
 
   static {
     // Without it, Jetty asks the platform MBean server whether oops are compressed, which loads
@@ -56,6 +78,9 @@ public final class ApiServer implements AutoCloseable {
   private final int maxRequestsInFlight;
   private final int maxMutatingRequestsInFlight;
   private final WatchCacheConfig watchCache;
+  private final ServingCertificate tls;
+  private final TokenAuthenticator authenticator;
+  private final Duration idleTimeout;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private Server server;
@@ -76,6 +101,9 @@ public final class ApiServer implements AutoCloseable {
     this.maxRequestsInFlight = b.maxRequestsInFlight;
     this.maxMutatingRequestsInFlight = b.maxMutatingRequestsInFlight;
     this.watchCache = b.watchCache;
+    this.tls = b.tls;
+    this.authenticator = b.authenticator;
+    this.idleTimeout = b.idleTimeout;
   }
 
   public static Builder builder() {
@@ -116,11 +144,13 @@ public final class ApiServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    ServerConnector c = new ServerConnector(s, new HttpConnectionFactory(http));
+    ServerConnector c = tls == null ? plainConnector(s, http) : tlsConnector(s, http, tls);
     c.setHost(bindAddress);
     c.setPort(requestedPort);
+    c.setIdleTimeout(idleTimeout.toMillis());
     s.addConnector(c);
-    s.setHandler(new Routes(this));
+    Routes routes = new Routes(this);
+    s.setHandler(authenticator == null ? routes : new Authentication(authenticator, codec, routes));
     try {
       s.start();
     } catch (IOException e) {
@@ -134,6 +164,32 @@ public final class ApiServer implements AutoCloseable {
     connector = c;
     log.info("listening on {}", url());
     return this;
+  }
+
+  private static ServerConnector plainConnector(Server s, HttpConfiguration http) {
+    return new ServerConnector(s, new HttpConnectionFactory(http));
+  }
+
+  /** TLS, then ALPN choosing HTTP/2 when the client offers it and HTTP/1.1 otherwise. */
+  private static ServerConnector tlsConnector(
+      Server s, HttpConfiguration http, ServingCertificate cert) {
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // Jetty would refuse requests whose SNI the certificate does not name; verifying the server's
+    // name is the client's business, and kube-apiserver does not second-guess it either.
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+    HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+    // kube-apiserver's limit: client-go multiplexes every request and watch of a process onto one
+    // connection.
+    h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+    ALPNServerConnectionFactory alpn =
+        new ALPNServerConnectionFactory(h2.getProtocol(), h1.getProtocol());
+    alpn.setDefaultProtocol(h1.getProtocol());
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setSslContext(cert.sslContext());
+    ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+    return new ServerConnector(s, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
   }
 
   /** Reports ready from now on; {@code /readyz} turns 200. */
@@ -157,10 +213,10 @@ public final class ApiServer implements AutoCloseable {
     return bindAddress;
   }
 
-  /** The base URL clients use, e.g. {@code http://127.0.0.1:6443}. */
+  /** The base URL clients use, e.g. {@code https://127.0.0.1:6443}. */
   public URI url() {
     String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
-    return URI.create("http://" + host + ":" + port());
+    return URI.create((tls == null ? "http://" : "https://") + host + ":" + port());
   }
 
   Store store() {
@@ -236,6 +292,10 @@ public final class ApiServer implements AutoCloseable {
     private int maxMutatingRequestsInFlight = 200;
     private WatchCacheConfig watchCache = WatchCacheConfig.defaults();
 
+    private ServingCertificate tls;
+    private TokenAuthenticator authenticator;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
     private Builder() {}
 
     /** How long pods tolerate not-ready and unreachable nodes unless they say otherwise. */
@@ -244,7 +304,10 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to listen on; loopback by default, as the server has no authentication yet. */
+    /**
+     * The address to listen on; loopback by default, so that a server configured without TLS and
+     * tokens is reachable from this machine only.
+     */
     public Builder bindAddress(String address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
       return this;
@@ -266,6 +329,33 @@ public final class ApiServer implements AutoCloseable {
 
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** Serves HTTPS (HTTP/2 or HTTP/1.1) with {@code cert}, instead of plain HTTP/1.1. */
+    public Builder tls(ServingCertificate cert) {
+      this.tls = Objects.requireNonNull(cert, "cert");
+      return this;
+    }
+
+    /**
+     * Requires a bearer token that {@code tokens} accepts on every path but the health endpoints
+     * and {@code /version}; without one, every request is served.
+     */
+    public Builder authenticator(TokenAuthenticator tokens) {
+      this.authenticator = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * How long a connection may stay silent before the server closes it (30 s by default). Watches
+     * are exempt: they stay open, however quiet, until their own timeout.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      if (!timeout.isPositive()) {
+        throw new IllegalArgumentException("idle timeout must be positive: " + timeout);
+      }
+      this.idleTimeout = timeout;
       return this;
     }
 

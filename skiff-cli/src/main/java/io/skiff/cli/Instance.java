@@ -1,6 +1,10 @@
 package io.skiff.cli;
 
 import io.skiff.apiserver.ApiServer;
+import io.skiff.apiserver.auth.AdminToken;
+import io.skiff.apiserver.auth.CredentialsException;
+import io.skiff.apiserver.auth.Pki;
+import io.skiff.apiserver.auth.TokenAuthenticator;
 import io.skiff.clock.Clock;
 import io.skiff.store.Compactor;
 import io.skiff.store.StorageFailureException;
@@ -12,22 +16,25 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Skiff: the data directory lock, the store, its compactor and the API server, opened
- * in that order and closed in the reverse one. {@link #close()} may be called from a shutdown hook
- * while {@link #start()} is still running; whatever start has opened is closed, and start then
- * fails.
+ * One running Skiff: the data directory lock, the credentials (CA, serving certificate and admin
+ * token in {@code DIR/pki}), the store, its compactor and the API server (HTTPS, bearer tokens),
+ * opened in that order and closed in the reverse one. {@link #close()} may be called from a
+ * shutdown hook while {@link #start()} is still running; whatever start has opened is closed, and
+ * start then fails.
  */
 final class Instance implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Instance.class);
 
   static final String DB_FILE = "skiff.db";
+  static final String PKI_DIR = "pki";
 
   /** Which store backend holds the cluster's state. */
   enum StoreKind {
@@ -48,6 +55,10 @@ final class Instance implements AutoCloseable {
     Path dbFile() {
       return dataDir.resolve(DB_FILE);
     }
+
+    Path pkiDir() {
+      return dataDir.resolve(PKI_DIR);
+    }
   }
 
   private final Config config;
@@ -55,6 +66,8 @@ final class Instance implements AutoCloseable {
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
   private boolean closed;
   private ApiServer apiServer;
+  private Pki pki;
+  private String adminToken;
 
   Instance(Config config, Clock clock) {
     this.config = config;
@@ -91,9 +104,28 @@ final class Instance implements AutoCloseable {
       throw new StartupException(
           "cannot lock data directory " + dir.resolve(DataDirLock.FILE_NAME) + ": " + reason(e), e);
     }
+    Pki credentials;
+    String token;
+    try {
+      credentials = Pki.loadOrCreate(config.pkiDir(), clock);
+      token = AdminToken.loadOrCreate(config.pkiDir().resolve(AdminToken.FILE));
+    } catch (CredentialsException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    synchronized (this) {
+      pki = credentials;
+      adminToken = token;
+    }
     Store store = register(openStore());
     register(Compactor.withDefaults(store, clock).start());
-    ApiServer server = ApiServer.builder().port(config.port()).store(store).clock(clock).build();
+    ApiServer server =
+        ApiServer.builder()
+            .port(config.port())
+            .store(store)
+            .clock(clock)
+            .tls(credentials.serving())
+            .authenticator(TokenAuthenticator.of(token))
+            .build();
     try {
       register(server.start());
     } catch (IOException e) {
@@ -113,7 +145,9 @@ final class Instance implements AutoCloseable {
       apiServer = server;
     }
     try {
-      Kubeconfig.writeAtomically(config.kubeconfig(), Kubeconfig.render(server.url()));
+      Kubeconfig.writeAtomically(
+          config.kubeconfig(),
+          Kubeconfig.render(server.url(), credentials.certificateAuthorityPem(), token));
     } catch (IOException e) {
       throw new StartupException(
           "cannot write kubeconfig " + config.kubeconfig() + ": " + reason(e), e);
@@ -166,6 +200,16 @@ final class Instance implements AutoCloseable {
 
   Config config() {
     return config;
+  }
+
+  /** The CA that signed the API server's certificate; only after a successful {@link #start()}. */
+  synchronized X509Certificate certificateAuthority() {
+    return pki.certificateAuthority();
+  }
+
+  /** The admin's bearer token; only after a successful {@link #start()}. */
+  synchronized String adminToken() {
+    return adminToken;
   }
 
   /** How the store is described in the ready line. */

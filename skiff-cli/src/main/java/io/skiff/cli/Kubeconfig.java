@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 
-/** The kubeconfig that points kubectl at a running Skiff. */
+/**
+ * The kubeconfig that points kubectl at a running Skiff: its HTTPS URL, the CA to verify the
+ * server's certificate with, and the admin's bearer token.
+ */
 final class Kubeconfig {
 
   static final String CLUSTER = "skiff";
@@ -23,7 +27,7 @@ final class Kubeconfig {
    * The file's text. Written by hand rather than through a YAML library: it is a fixed template,
    * and loading one at start-up would cost more than the whole file.
    */
-  static String render(URI server) {
+  static String render(URI server, String caPem, String token) {
     return """
         apiVersion: v1
         kind: Config
@@ -31,9 +35,11 @@ final class Kubeconfig {
         - name: %1$s
           cluster:
             server: "%2$s"
+            certificate-authority-data: %5$s
         users:
         - name: %3$s
-          user: {}
+          user:
+            token: "%6$s"
         contexts:
         - name: %4$s
           context:
@@ -42,7 +48,13 @@ final class Kubeconfig {
         current-context: %4$s
         preferences: {}
         """
-        .formatted(CLUSTER, server, USER, CONTEXT);
+        .formatted(
+            CLUSTER,
+            server,
+            USER,
+            CONTEXT,
+            Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)),
+            token.replace("\\", "\\\\").replace("\"", "\\\""));
   }
 
   /**
@@ -71,7 +83,7 @@ final class Kubeconfig {
     }
   }
 
-  /** Creates {@code file} readable by its owner only, as credentials will live in it. */
+  /** Creates {@code file} readable by its owner only, as the admin's token is in it. */
   private static Path createPrivate(Path file) throws IOException {
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Files.createFile(

@@ -36,14 +36,15 @@ final class UpCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "${sys:user.home}/.skiff",
-      description = "Where Skiff keeps its state, lock and kubeconfig. Default: ${DEFAULT-VALUE}")
+      description =
+          "Where Skiff keeps its state, lock, certificates and kubeconfig. Default: ${DEFAULT-VALUE}")
   Path dataDir;
 
   @Option(
       names = "--port",
       paramLabel = "PORT",
       defaultValue = "6443",
-      description = "Port of the API server on 127.0.0.1 (0 picks a free one). Default: 6443")
+      description = "HTTPS port of the API server on 127.0.0.1 (0 picks a free one). Default: 6443")
   int port;
 
   @Option(
@@ -139,7 +140,7 @@ final class UpCommand implements Callable<Integer> {
   private static int selfCheckAndStop(Instance instance, PrintWriter err) {
     int status = 0;
     try {
-      SelfCheck.run(instance.url());
+      SelfCheck.run(instance.url(), instance.certificateAuthority(), instance.adminToken());
     } catch (IOException e) {
       err.println("skiff: self-check failed: " + e.getMessage());
       err.flush();

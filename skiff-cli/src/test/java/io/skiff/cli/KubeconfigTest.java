@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.skiff.apiserver.auth.Pki;
+import io.skiff.client.transport.ClientConfig;
+import io.skiff.clock.ManualClock;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Base64;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +22,13 @@ class KubeconfigTest {
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
+  private static final String CA =
+      "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n";
+
   @Test
   void rendersAKubectlConfigForTheServer() throws Exception {
-    JsonNode config = yaml.readTree(Kubeconfig.render(URI.create("http://127.0.0.1:6443")));
+    JsonNode config =
+        yaml.readTree(Kubeconfig.render(URI.create("https://127.0.0.1:6443"), CA, "t0ken"));
 
     assertThat(config.path("apiVersion").asText()).isEqualTo("v1");
     assertThat(config.path("kind").asText()).isEqualTo("Config");
@@ -28,18 +37,48 @@ class KubeconfigTest {
     JsonNode cluster = config.path("clusters").get(0);
     assertThat(config.path("clusters")).hasSize(1);
     assertThat(cluster.path("name").asText()).isEqualTo("skiff");
-    assertThat(cluster.path("cluster").path("server").asText()).isEqualTo("http://127.0.0.1:6443");
+    assertThat(cluster.path("cluster").path("server").asText()).isEqualTo("https://127.0.0.1:6443");
+    assertThat(
+            new String(
+                Base64.getDecoder()
+                    .decode(cluster.path("cluster").path("certificate-authority-data").asText()),
+                StandardCharsets.US_ASCII))
+        .isEqualTo(CA);
 
     JsonNode user = config.path("users").get(0);
     assertThat(config.path("users")).hasSize(1);
     assertThat(user.path("name").asText()).isEqualTo("skiff-admin");
-    assertThat(user.path("user").isObject()).isTrue();
+    assertThat(user.path("user").path("token").asText()).isEqualTo("t0ken");
 
     JsonNode context = config.path("contexts").get(0);
     assertThat(config.path("contexts")).hasSize(1);
     assertThat(context.path("name").asText()).isEqualTo("skiff");
     assertThat(context.path("context").path("cluster").asText()).isEqualTo("skiff");
     assertThat(context.path("context").path("user").asText()).isEqualTo("skiff-admin");
+  }
+
+  @Test
+  void aTokenWithQuotesOrBackslashesSurvivesTheYaml() throws Exception {
+    String token = "a\"b\\c'd";
+    JsonNode config =
+        yaml.readTree(Kubeconfig.render(URI.create("https://127.0.0.1:6443"), CA, token));
+
+    assertThat(config.path("users").get(0).path("user").path("token").asText()).isEqualTo(token);
+  }
+
+  @Test
+  void theSkiffClientReadsWhatIsWritten(@TempDir Path tmp) throws Exception {
+    Pki pki = Pki.loadOrCreate(tmp.resolve("pki"), new ManualClock());
+    Path file = tmp.resolve("kubeconfig");
+    URI server = URI.create("https://127.0.0.1:12345");
+    Kubeconfig.writeAtomically(
+        file, Kubeconfig.render(server, pki.certificateAuthorityPem(), "the-token"));
+
+    ClientConfig client = ClientConfig.fromKubeconfig(file);
+
+    assertThat(client.server()).isEqualTo(server);
+    assertThat(client.certificateAuthorities()).containsExactly(pki.certificateAuthority());
+    assertThat(client.bearerToken()).isEqualTo("the-token");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.skiff.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.skiff.client.transport.Tls;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -58,7 +59,7 @@ class LauncherIT {
         List.of("up", "--data-dir", dataDir.toString(), "--port", "0", "--exit-when-ready");
     Result first = run(up);
     assertThat(first.status).as(first.output).isZero();
-    assertThat(first.output).contains("skiff: ready on http://127.0.0.1:");
+    assertThat(first.output).contains("skiff: ready on https://127.0.0.1:");
     try (Stream<Path> files = Files.list(RUN_DIR)) {
       assertThat(files.map(f -> f.getFileName().toString()))
           .anyMatch(name -> name.matches("skiff-jdk.+\\.(aot|jsa)"));
@@ -84,23 +85,30 @@ class LauncherIT {
             .redirectOutput(log.toFile())
             .start();
     started.add(skiff);
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpRequest readyz =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build();
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(50))
-          .failFast("skiff exited before it was ready", () -> !skiff.isAlive())
-          .until(
-              () -> {
-                try {
-                  return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode()
-                      == 200;
-                } catch (ConnectException notYet) {
-                  return false;
-                }
-              });
-    }
+    Path ca = dataDir.resolve("pki/ca.crt");
+    HttpRequest readyz =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("skiff exited before it was ready", () -> !skiff.isAlive())
+        .until(
+            () -> {
+              if (!Files.exists(ca)) {
+                return false;
+              }
+              // Trusting the CA that skiff made, and nothing else.
+              try (HttpClient https =
+                  HttpClient.newBuilder()
+                      .sslContext(
+                          Tls.trusting(Tls.certificates(Files.readAllBytes(ca), ca.toString())))
+                      .build()) {
+                return https.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode()
+                    == 200;
+              } catch (ConnectException notYet) {
+                return false;
+              }
+            });
     skiff.destroy();
     assertThat(skiff.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(skiff.exitValue()).as(Files.readString(log)).isZero();

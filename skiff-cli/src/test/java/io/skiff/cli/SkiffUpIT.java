@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skiff.client.transport.ClientConfig;
+import io.skiff.client.transport.Tls;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -43,7 +45,7 @@ class SkiffUpIT {
 
   @TempDir Path dataDir;
   @TempDir Path logs;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http;
   private final List<Run> runs = new ArrayList<>();
 
   @BeforeAll
@@ -59,7 +61,9 @@ class SkiffUpIT {
         run.process.waitFor(30, TimeUnit.SECONDS);
       }
     }
-    http.close();
+    if (http != null) {
+      http.close();
+    }
   }
 
   @Test
@@ -69,13 +73,16 @@ class SkiffUpIT {
     awaitReady(skiff, port);
 
     assertThat(skiff.output())
-        .contains("skiff: ready on http://127.0.0.1:" + port + " in ")
+        .contains("skiff: ready on https://127.0.0.1:" + port + " in ")
         .contains(
             "(store: memory, nothing persisted; kubeconfig: " + dataDir.resolve("kubeconfig"));
-    assertThat(get(port, "/livez").body()).isEqualTo("ok");
-    JsonNode version = new ObjectMapper().readTree(get(port, "/version").body());
+    assertThat(get(port, "/livez", null).body()).isEqualTo("ok");
+    JsonNode version = new ObjectMapper().readTree(get(port, "/version", null).body());
     assertThat(version.path("gitVersion").asText()).isEqualTo("v1.33.0-skiff");
-    HttpResponse<String> missing = get(port, "/apis/nothing/here");
+    HttpResponse<String> anonymous = get(port, "/apis/nothing/here", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).contains("\"reason\":\"Unauthorized\"");
+    HttpResponse<String> missing = get(port, "/apis/nothing/here", token());
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).contains("\"reason\":\"NotFound\"");
 
@@ -108,6 +115,9 @@ class SkiffUpIT {
     awaitReady(first, port);
     assertThat(first.output()).contains("(store: sqlite " + dataDir.resolve("skiff.db") + ";");
     assertThat(dataDir.resolve("skiff.db")).isRegularFile();
+    byte[] ca = Files.readAllBytes(dataDir.resolve("pki/ca.crt"));
+    byte[] serving = Files.readAllBytes(dataDir.resolve("pki/apiserver.crt"));
+    String token = token();
 
     first.process.destroyForcibly();
     first.awaitExit();
@@ -115,6 +125,10 @@ class SkiffUpIT {
     int port2 = freePort();
     Run second = up(port2);
     awaitReady(second, port2);
+    // The same CA, serving certificate and token: clients configured before still get in.
+    assertThat(dataDir.resolve("pki/ca.crt")).hasBinaryContent(ca);
+    assertThat(dataDir.resolve("pki/apiserver.crt")).hasBinaryContent(serving);
+    assertThat(get(port2, "/api/v1/namespaces", token).statusCode()).isEqualTo(200);
     second.process.destroy();
     assertThat(second.awaitExit()).isEqualTo(0);
     assertLockIsFree();
@@ -195,19 +209,37 @@ class SkiffUpIT {
   }
 
   private int readyzStatus(int port) throws Exception {
+    if (!Files.exists(dataDir.resolve("pki/ca.crt"))) {
+      return -1;
+    }
     try {
-      return get(port, "/readyz").statusCode();
+      return get(port, "/readyz", null).statusCode();
     } catch (ConnectException notListeningYet) {
       return -1;
     }
   }
 
-  private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** GET over HTTPS, trusting the CA that skiff made in the data directory, and nothing else. */
+  private HttpResponse<String> get(int port, String path, String token) throws Exception {
+    if (http == null) {
+      Path ca = dataDir.resolve("pki/ca.crt");
+      http =
+          HttpClient.newBuilder()
+              .sslContext(Tls.trusting(Tls.certificates(Files.readAllBytes(ca), ca.toString())))
+              .build();
+    }
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      r.header("Authorization", "Bearer " + token);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The admin token, as the kubeconfig that skiff wrote carries it. */
+  private String token() throws IOException {
+    return ClientConfig.fromKubeconfig(dataDir.resolve("kubeconfig")).bearerToken();
   }
 
   private void assertLockIsFree() throws IOException {

@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.skiff.apiserver.ApiServer;
+import io.skiff.apiserver.TestCredentials;
 import io.skiff.store.Store;
 import io.skiff.store.memory.MemoryStore;
 import io.skiff.store.sqlite.SqliteStore;
@@ -61,6 +62,7 @@ class Fabric8ClientIT {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
+  private final TestCredentials credentials = TestCredentials.get();
   private Store store;
   private ApiServer server;
   private KubernetesClient client;
@@ -70,7 +72,7 @@ class Fabric8ClientIT {
 
   private void start(Store s) throws Exception {
     store = s;
-    server = ApiServer.builder().port(0).store(store).build().start();
+    server = credentials.secure(ApiServer.builder().port(0).store(store)).build().start();
     client = client(true);
   }
 
@@ -83,10 +85,10 @@ class Fabric8ClientIT {
    *     #aClientWithDefaultSettingsStillWatchesAfterItsWebSocketAttempt})
    */
   private KubernetesClient client(boolean onlyHttpWatches) {
+    // As a user's fabric8 is configured: from the kubeconfig (server, CA data, token), over HTTPS
+    // with HTTP/2, which fabric8's JDK client prefers.
     Config config =
-        new ConfigBuilder()
-            .withMasterUrl(server.url().toString())
-            .withNamespace("default")
+        new ConfigBuilder(Config.fromKubeconfig(credentials.kubeconfig(server)))
             .withOnlyHttpWatches(onlyHttpWatches)
             // Keeps a failing call from retrying for seconds before the assertion sees it.
             .withRequestRetryBackoffLimit(0)

@@ -45,8 +45,7 @@ import javax.net.ssl.SSLContext;
  * responses read line by line on a virtual thread.
  *
  * <pre>{@code
- * Transport http = HttpTransport.builder(URI.create("https://127.0.0.1:6443"))
- *     .bearerToken(token)
+ * Transport http = HttpTransport.builder(ClientConfig.fromKubeconfig(kubeconfig))
  *     .rateLimit(50, 100)
  *     .build();
  * }</pre>
@@ -73,8 +72,13 @@ public final class HttpTransport implements Transport {
     this.limiter = b.qps > 0 ? new BucketRateLimiter<>(b.clock, b.qps, b.burst) : null;
     HttpClient.Builder hb =
         HttpClient.newBuilder()
-            // Skiff's server speaks HTTP/1.1; asking for h2c upgrades would cost a round trip.
-            .version(HttpClient.Version.HTTP_1_1)
+            // Over TLS, ALPN settles on HTTP/2 within the handshake, and every request and watch
+            // then shares one connection, as client-go's do. In the clear, asking for HTTP/2
+            // would cost an h2c upgrade attempt per connection, which the server declines.
+            .version(
+                "https".equalsIgnoreCase(b.baseUrl.getScheme())
+                    ? HttpClient.Version.HTTP_2
+                    : HttpClient.Version.HTTP_1_1)
             .executor(executor);
     if (b.sslContext != null) {
       hb.sslContext(b.sslContext);
@@ -85,6 +89,15 @@ public final class HttpTransport implements Transport {
   /** A transport to the API server at {@code baseUrl}, e.g. {@code http://127.0.0.1:6443}. */
   public static Builder builder(URI baseUrl) {
     return new Builder(baseUrl);
+  }
+
+  /** A transport to the server of {@code config}, trusting its CAs and sending its token. */
+  public static Builder builder(ClientConfig config) {
+    Builder b = new Builder(config.server()).bearerToken(config.bearerToken());
+    if ("https".equalsIgnoreCase(config.server().getScheme())) {
+      b.sslContext(config.sslContext());
+    }
+    return b;
   }
 
   // ---- verbs ----
