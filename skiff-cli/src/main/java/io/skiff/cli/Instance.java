@@ -5,7 +5,9 @@ import io.skiff.apiserver.auth.AdminToken;
 import io.skiff.apiserver.auth.CredentialsException;
 import io.skiff.apiserver.auth.Pki;
 import io.skiff.apiserver.auth.TokenAuthenticator;
+import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.clock.Clock;
+import io.skiff.node.NodeOptions;
 import io.skiff.store.Compactor;
 import io.skiff.store.StorageFailureException;
 import io.skiff.store.Store;
@@ -43,13 +45,27 @@ final class Instance implements AutoCloseable {
   }
 
   /** What {@code skiff up} was asked for. */
-  record Config(Path dataDir, int port, int nodes, Path kubeconfig, StoreKind store) {
+  record Config(
+      Path dataDir,
+      int port,
+      int nodes,
+      Path kubeconfig,
+      StoreKind store,
+      NodeOptions nodeOptions,
+      DefaultTolerationSeconds tolerations) {
     Config {
       dataDir = dataDir.toAbsolutePath().normalize();
       kubeconfig =
           (kubeconfig == null ? dataDir.resolve("kubeconfig") : kubeconfig)
               .toAbsolutePath()
               .normalize();
+      nodeOptions = (nodeOptions == null ? NodeOptions.defaults() : nodeOptions).withNodes(nodes);
+      tolerations = tolerations == null ? DefaultTolerationSeconds.DEFAULT : tolerations;
+    }
+
+    /** Upstream's defaults for everything the simulation and admission flags set. */
+    Config(Path dataDir, int port, int nodes, Path kubeconfig, StoreKind store) {
+      this(dataDir, port, nodes, kubeconfig, store, null, null);
     }
 
     Path dbFile() {
@@ -123,6 +139,7 @@ final class Instance implements AutoCloseable {
             .port(config.port())
             .store(store)
             .clock(clock)
+            .defaultTolerationSeconds(config.tolerations())
             .tls(credentials.serving())
             .authenticator(TokenAuthenticator.of(token))
             .build();
@@ -151,6 +168,12 @@ final class Instance implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupException(
           "cannot write kubeconfig " + config.kubeconfig() + ": " + reason(e), e);
+    }
+    try {
+      register(ControlPlane.start(server, clock, config.nodeOptions()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while starting the controllers", e);
     }
     server.markReady();
   }

@@ -1,6 +1,10 @@
 package io.skiff.cli;
 
+import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.clock.Clock;
+import io.skiff.node.GoDuration;
+import io.skiff.node.ImageCatalog;
+import io.skiff.node.NodeOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,7 +56,7 @@ final class UpCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "3",
       description =
-          "Simulated nodes. Accepted now; node simulation arrives in a later release."
+          "Simulated nodes registered at start (nodes created with kubectl are simulated too)."
               + " Default: 3")
   int nodes;
 
@@ -69,6 +73,77 @@ final class UpCommand implements Callable<Integer> {
       description =
           "sqlite: durable, in DIR/skiff.db; memory: nothing survives a restart. Default: sqlite")
   Instance.StoreKind store;
+
+  @Option(
+      names = "--node-cpu",
+      paramLabel = "QTY",
+      defaultValue = "4",
+      description = "CPU capacity of each simulated node. Default: 4")
+  String nodeCpu;
+
+  @Option(
+      names = "--node-memory",
+      paramLabel = "QTY",
+      defaultValue = "16Gi",
+      description = "Memory capacity of each simulated node. Default: 16Gi")
+  String nodeMemory;
+
+  @Option(
+      names = "--node-max-pods",
+      paramLabel = "N",
+      defaultValue = "110",
+      description = "Pods capacity of each simulated node. Default: 110")
+  int nodeMaxPods;
+
+  @Option(
+      names = "--image-pull-time",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      description = "How long a simulated image pull takes (Go duration). Default: 1s")
+  String imagePullTime;
+
+  @Option(
+      names = "--pod-start-delay",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description = "Extra time before a pulled container runs. Default: 0s")
+  String podStartDelay;
+
+  @Option(
+      names = "--job-run-time",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "How long the pods of Jobs run before they succeed. Default: 5s")
+  String jobRunTime;
+
+  @Option(
+      names = "--pod-shutdown-time",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      description = "How long containers take to stop when a pod is deleted. Default: 1s")
+  String podShutdownTime;
+
+  @Option(
+      names = "--image-catalog",
+      paramLabel = "FILE",
+      description =
+          "Repositories and tags that exist, added to or overriding the built-in catalog"
+              + " (format: docs/simulation.md).")
+  Path imageCatalog;
+
+  @Option(
+      names = "--default-not-ready-toleration-seconds",
+      paramLabel = "S",
+      defaultValue = "300",
+      description = "Toleration pods get for the not-ready NoExecute taint. Default: 300")
+  long notReadyTolerationSeconds;
+
+  @Option(
+      names = "--default-unreachable-toleration-seconds",
+      paramLabel = "S",
+      defaultValue = "300",
+      description = "Toleration pods get for the unreachable NoExecute taint. Default: 300")
+  long unreachableTolerationSeconds;
 
   @Option(
       names = {"-v", "--verbose"},
@@ -98,7 +173,10 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Clock clock = Clock.system();
     Instance instance =
-        new Instance(new Instance.Config(dataDir, port, nodes, kubeconfig, store), clock);
+        new Instance(
+            new Instance.Config(
+                dataDir, port, nodes, kubeconfig, store, nodeOptions(), tolerations()),
+            clock);
     AtomicBoolean serving = new AtomicBoolean();
     // Registered before start so that a signal during start-up still releases what was opened.
     Runtime.getRuntime()
@@ -135,6 +213,49 @@ final class UpCommand implements Callable<Integer> {
     // Runs until a signal: the shutdown hook ends the process.
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** The simulated nodes as the flags describe them. */
+  private NodeOptions nodeOptions() {
+    NodeOptions o;
+    try {
+      o =
+          NodeOptions.defaults()
+              .withCapacity(nodeCpu, nodeMemory, nodeMaxPods)
+              .withTimings(
+                  duration("--image-pull-time", imagePullTime),
+                  duration("--pod-start-delay", podStartDelay),
+                  NodeOptions.defaults().initContainerRunTime(),
+                  duration("--job-run-time", jobRunTime),
+                  duration("--pod-shutdown-time", podShutdownTime));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (imageCatalog != null) {
+      try {
+        o = o.withImageCatalog(ImageCatalog.builtin().withFile(imageCatalog));
+      } catch (IOException | RuntimeException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--image-catalog " + imageCatalog + ": " + e.getMessage());
+      }
+    }
+    return o;
+  }
+
+  private Duration duration(String flag, String text) {
+    try {
+      return GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+  }
+
+  private DefaultTolerationSeconds tolerations() {
+    try {
+      return new DefaultTolerationSeconds(notReadyTolerationSeconds, unreachableTolerationSeconds);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private static int selfCheckAndStop(Instance instance, PrintWriter err) {

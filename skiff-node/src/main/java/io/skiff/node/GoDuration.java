@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * time.ParseDuration}): the kubelet prints back-offs and pull times this way ({@code 5m0s}, {@code
  * 1.5s}, {@code 800ms}), and the simulation annotations take the same spelling.
  */
-final class GoDuration {
+public final class GoDuration {
 
   private static final Pattern PART =
       Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");

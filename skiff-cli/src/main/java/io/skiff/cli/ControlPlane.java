@@ -1,0 +1,70 @@
+package io.skiff.cli;
+
+import io.skiff.apiserver.ApiServer;
+import io.skiff.apiserver.inprocess.InProcessTransport;
+import io.skiff.client.KubeClient;
+import io.skiff.clock.Clock;
+import io.skiff.controllers.Controllers;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerManager;
+import io.skiff.node.NodeOptions;
+import io.skiff.node.NodeSimulator;
+import io.skiff.scheduler.Scheduler;
+import io.skiff.scheduler.SchedulerOptions;
+
+/**
+ * What runs beside the API server in {@code skiff up}: the controller manager, the scheduler and
+ * the simulated nodes, each on its own in-process client (the same admission and storage path as
+ * HTTP, without HTTP), and each with its own informers, as separate processes would have. Started
+ * in dependency order, closed in the reverse one.
+ */
+final class ControlPlane implements AutoCloseable {
+
+  private final KubeClient controllerClient;
+  private final KubeClient schedulerClient;
+  private final KubeClient nodeClient;
+  private ControllerManager controllers;
+  private Scheduler scheduler;
+  private NodeSimulator nodes;
+
+  private ControlPlane(ApiServer server) {
+    controllerClient = KubeClient.over(new InProcessTransport(server.registry()));
+    schedulerClient = KubeClient.over(new InProcessTransport(server.registry()));
+    nodeClient = KubeClient.over(new InProcessTransport(server.registry()));
+  }
+
+  /**
+   * Starts everything against {@code server}; returns once the nodes are registered and the
+   * controllers' caches have synced.
+   */
+  static ControlPlane start(ApiServer server, Clock clock, NodeOptions nodeOptions)
+      throws InterruptedException {
+    ControlPlane cp = new ControlPlane(server);
+    try {
+      cp.nodes = NodeSimulator.start(cp.nodeClient, clock, nodeOptions);
+      cp.scheduler = Scheduler.start(cp.schedulerClient, clock, SchedulerOptions.defaults());
+      cp.controllers = Controllers.all(ControllerContext.of(cp.controllerClient, clock));
+      cp.controllers.start();
+      return cp;
+    } catch (InterruptedException | RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (controllers != null) {
+      controllers.close();
+    }
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+    controllerClient.close();
+    schedulerClient.close();
+    nodeClient.close();
+  }
+}
