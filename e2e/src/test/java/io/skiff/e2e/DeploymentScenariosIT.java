@@ -18,7 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DeploymentScenariosIT {
 
-  @RegisterExtension static final SkiffExtension skiff = new SkiffExtension();
+  /** Short simulated pulls and shutdowns: rollouts take seconds, not minutes. */
+  @RegisterExtension
+  static final SkiffExtension skiff =
+      new SkiffExtension().withArgs("--image-pull-time", "200ms", "--pod-shutdown-time", "200ms");
 
   private static final Pattern HASH = Pattern.compile("[bcdfghjklmnpqrstvwxz2456789]{1,10}");
 
@@ -194,8 +197,19 @@ class DeploymentScenariosIT {
   void s4CanaryByPauseAddsOnePodAndWaits(String version) {
     Kubectl kubectl = namespace(version, "s4");
     String ns = ns(version, "s4");
+    // New pods take three seconds to turn ready, so that the pause lands before the first new pod
+    // is ready, as in the article; with instant pods the rollout would outrun the pause.
     kubectl
-        .withStdin(deployment("canary", 5, "nginx:1.14", ""))
+        .withStdin(
+            deployment("canary", 5, "nginx:1.14", "")
+                .replace(
+                    "        image: nginx:1.14\n",
+                    "        image: nginx:1.14\n"
+                        + "        readinessProbe:\n"
+                        + "          httpGet:\n"
+                        + "            path: /\n"
+                        + "            port: 80\n"
+                        + "          initialDelaySeconds: 3\n"))
         .output("create", "-f", "-", "-n", ns);
     awaitRolledOut(kubectl, ns, "canary");
     kubectl.output(
@@ -324,7 +338,7 @@ class DeploymentScenariosIT {
     String ns = ns(version, "s7");
     String mismatched =
         deployment("wrong", 1, "nginx", "")
-            .replace("app: wrong\n  template", "app: other\n  template");
+            .replace("      labels:\n        app: wrong", "      labels:\n        app: other");
     Kubectl.Result refused = kubectl.withStdin(mismatched).run("create", "-f", "-", "-n", ns);
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr()).contains("`selector` does not match template `labels`");

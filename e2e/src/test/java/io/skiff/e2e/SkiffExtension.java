@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -44,27 +45,36 @@ public final class SkiffExtension
 
   private final int nodes;
   private final String store;
+  private final List<String> args;
   private SkiffProcess skiff;
   private int depth;
   private boolean failed;
 
   /** Three nodes, the sqlite store: the defaults of {@code skiff up}. */
   public SkiffExtension() {
-    this(3, "sqlite");
+    this(3, "sqlite", List.of());
   }
 
-  private SkiffExtension(int nodes, String store) {
+  private SkiffExtension(int nodes, String store, List<String> args) {
     this.nodes = nodes;
     this.store = store;
+    this.args = args;
   }
 
   public SkiffExtension withNodes(int n) {
-    return new SkiffExtension(n, store);
+    return new SkiffExtension(n, store, args);
   }
 
   /** {@code sqlite} (the default) or {@code memory}. */
   public SkiffExtension withStore(String kind) {
-    return new SkiffExtension(nodes, kind);
+    return new SkiffExtension(nodes, kind, args);
+  }
+
+  /** More {@code skiff up} flags, e.g. shorter simulated timings. */
+  public SkiffExtension withArgs(String... more) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(List.of(more));
+    return new SkiffExtension(nodes, store, List.copyOf(all));
   }
 
   public SkiffProcess process() {
@@ -95,7 +105,7 @@ public final class SkiffExtension
     Files.createDirectories(root);
     Path dataDir =
         Files.createTempDirectory(root, context.getRequiredTestClass().getSimpleName() + "-");
-    skiff = new SkiffProcess(dataDir, nodes, store);
+    skiff = new SkiffProcess(dataDir, nodes, store, args);
     skiff.start();
   }
 

@@ -57,6 +57,7 @@ public final class SkiffProcess implements AutoCloseable {
   private final int nodes;
   private final String store;
   private HttpClient http;
+  private final List<String> extraArgs;
   private int port;
   private int starts;
   private Process process;
@@ -71,9 +72,15 @@ public final class SkiffProcess implements AutoCloseable {
 
   /** {@code store} is {@code sqlite} or {@code memory}. */
   public SkiffProcess(Path dataDir, int nodes, String store) {
+    this(dataDir, nodes, store, List.of());
+  }
+
+  /** {@code extraArgs} go to {@code skiff up} after the ones the harness sets. */
+  public SkiffProcess(Path dataDir, int nodes, String store, List<String> extraArgs) {
     this.dataDir = dataDir.toAbsolutePath();
     this.nodes = nodes;
     this.store = store;
+    this.extraArgs = List.copyOf(extraArgs);
     this.port = freePort();
   }
 
@@ -130,6 +137,7 @@ public final class SkiffProcess implements AutoCloseable {
                 kubeconfig().toString(),
                 "--store",
                 store));
+    command.addAll(extraArgs);
     try {
       Files.createDirectories(dataDir);
       process =
