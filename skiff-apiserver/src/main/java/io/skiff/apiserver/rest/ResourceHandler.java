@@ -89,6 +89,11 @@ public final class ResourceHandler {
       throw StatusError.methodNotAllowed(
           "the server does not allow this method on the requested resource");
     }
+    if ("finalize".equals(p.subresource()) && !verb.equals("update")) {
+      // Upstream's namespaces/finalize only implements update.
+      throw StatusError.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
     if (call.body() != null && call.body().length > MAX_BODY) {
       throw StatusError.requestEntityTooLarge("the request body is too large");
     }
@@ -271,8 +276,9 @@ public final class ResourceHandler {
     }
     HasMetadata obj = decode(p.type(), call, q, warnings);
     boolean status = "status".equals(p.subresource());
+    boolean finalize = "finalize".equals(p.subresource());
     HasMetadata updated;
-    if (status) {
+    if (status || finalize) {
       String wanted = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
       updated =
           storage.guaranteedUpdate(
@@ -286,7 +292,7 @@ public final class ResourceHandler {
                 }
                 return obj;
               },
-              new WriteOptions(dryRun, true),
+              new WriteOptions(dryRun, status, finalize),
               wanted == null || wanted.isEmpty());
     } else {
       updated = storage.update(p.namespace(), p.name(), obj, new WriteOptions(dryRun, false));
