@@ -258,38 +258,37 @@ public final class ControllerRefManager<T extends HasMetadata> {
   }
 
   /**
-   * The adoption patch: {@code {"metadata":{"ownerReferences":[{apiVersion, kind, name, uid,
-   * controller: true, blockOwnerDeletion: true}],"uid":"<object uid>"}}}.
+   * The adoption patch, as upstream marshals it: {@code
+   * {"metadata":{"ownerReferences":[{apiVersion, kind, name, uid, controller: true,
+   * blockOwnerDeletion: true}],"uid":"<object uid>"}}}.
    */
   public static String adoptPatch(
       String controllerApiVersion, String controllerKind, HasMetadata controller, String uid) {
-    ObjectNode ref = JSON.createObjectNode();
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode meta = root.putObject("metadata");
+    ObjectNode ref = meta.putArray("ownerReferences").addObject();
     ref.put("apiVersion", controllerApiVersion);
     ref.put("kind", controllerKind);
     ref.put("name", controller.getMetadata().getName());
     ref.put("uid", controller.getMetadata().getUid());
     ref.put("controller", true);
     ref.put("blockOwnerDeletion", true);
-    return patch(ref, uid);
+    meta.put("uid", uid);
+    return root.toString();
   }
 
   /**
-   * The release patch: {@code {"metadata":{"ownerReferences":[{"$patch":"delete","uid":"<owner
-   * uid>"}],"uid":"<object uid>"}}}.
+   * The release patch, as upstream marshals it: {@code {"metadata":{"uid":"<object
+   * uid>","ownerReferences":[{"$patch":"delete","uid":"<owner uid>"}]}}}.
    */
   public static String releasePatch(String ownerUid, String uid) {
-    ObjectNode ref = JSON.createObjectNode();
-    ref.put("$patch", "delete");
-    ref.put("uid", ownerUid);
-    return patch(ref, uid);
-  }
-
-  private static String patch(ObjectNode ref, String uid) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode meta = root.putObject("metadata");
-    ArrayNode refs = meta.putArray("ownerReferences");
-    refs.add(ref);
     meta.put("uid", uid);
+    ArrayNode refs = meta.putArray("ownerReferences");
+    ObjectNode ref = refs.addObject();
+    ref.put("$patch", "delete");
+    ref.put("uid", ownerUid);
     return root.toString();
   }
 

@@ -1,0 +1,106 @@
+package io.skiff.controllers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.skiff.clock.ManualClock;
+import io.skiff.controllers.testing.FakeKubeClient;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class LeaderElectorTest {
+
+  private final ManualClock clock = new ManualClock();
+  private final FakeKubeClient client = new FakeKubeClient(clock);
+
+  private LeaderElector candidate(String identity, LeaderElector.Callbacks callbacks) {
+    return new LeaderElector(client, clock, LeaderElectionConfig.defaults(identity), callbacks);
+  }
+
+  private static final LeaderElector.Callbacks NOTHING =
+      new LeaderElector.Callbacks() {
+        @Override
+        public void onStartedLeading() {}
+
+        @Override
+        public void onStoppedLeading() {}
+      };
+
+  private Lease lease() {
+    return client.stored(Lease.class, "kube-system", "kube-controller-manager").orElseThrow();
+  }
+
+  @Test
+  void theFirstCandidateCreatesTheLeaseAndOthersWaitForItToExpire() {
+    LeaderElector a = candidate("a", NOTHING);
+    LeaderElector b = candidate("b", NOTHING);
+
+    assertThat(a.tryAcquireOrRenew()).isTrue();
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("a");
+    assertThat(lease().getSpec().getLeaseDurationSeconds()).isEqualTo(15);
+    assertThat(lease().getSpec().getLeaseTransitions()).isZero();
+
+    assertThat(b.tryAcquireOrRenew()).isFalse();
+    assertThat(b.observedLeader()).contains("a");
+
+    // a renews: b sees a changed record and starts its 15 s over.
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(a.tryAcquireOrRenew()).isTrue();
+    assertThat(b.tryAcquireOrRenew()).isFalse();
+    clock.advance(Duration.ofSeconds(14));
+    assertThat(b.tryAcquireOrRenew()).as("14 s since b saw the renewal").isFalse();
+
+    // a stops renewing; 15 s after b last saw a change, b takes over.
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(b.tryAcquireOrRenew()).isTrue();
+    assertThat(b.isLeader()).isTrue();
+    assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("b");
+    assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
+
+    assertThat(a.tryAcquireOrRenew()).as("a sees b's fresh record").isFalse();
+    assertThat(a.isLeader()).isFalse();
+  }
+
+  @Test
+  void aRenewalKeepsTheAcquireTimeAndTransitions() {
+    LeaderElector a = candidate("a", NOTHING);
+    a.tryAcquireOrRenew();
+    var acquired = lease().getSpec().getAcquireTime();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.tryAcquireOrRenew()).isTrue();
+    assertThat(lease().getSpec().getAcquireTime()).isEqualTo(acquired);
+    assertThat(lease().getSpec().getRenewTime()).isAfter(acquired);
+    assertThat(lease().getSpec().getLeaseTransitions()).isZero();
+  }
+
+  @Test
+  void aLeaderThatStopsReleasesTheLeaseAndAnotherTakesOverAtOnce() {
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger stopped = new AtomicInteger();
+    LeaderElector a =
+        candidate(
+            "a",
+            new LeaderElector.Callbacks() {
+              @Override
+              public void onStartedLeading() {
+                started.incrementAndGet();
+              }
+
+              @Override
+              public void onStoppedLeading() {
+                stopped.incrementAndGet();
+              }
+            });
+    a.start();
+    Awaitility.await().until(() -> started.get() == 1);
+    a.stop();
+    assertThat(stopped).hasValue(1);
+    assertThat(lease().getSpec().getHolderIdentity()).isNull();
+
+    LeaderElector b = candidate("b", NOTHING);
+    assertThat(b.tryAcquireOrRenew()).isTrue();
+    assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
+  }
+}

@@ -1,0 +1,116 @@
+package io.skiff.controllers.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.skiff.clock.ManualClock;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class QueueControllerTest {
+
+  private final ManualClock clock = new ManualClock();
+
+  /** Answers each sync with the next scripted outcome. */
+  private final class Scripted extends QueueController {
+    final Deque<Object> outcomes = new ConcurrentLinkedDeque<>();
+    final List<String> synced = new CopyOnWriteArrayList<>();
+    int retries = UNLIMITED_RETRIES;
+
+    Scripted() {
+      super("scripted", clock);
+    }
+
+    @Override
+    protected Result sync(String key) throws Exception {
+      synced.add(key);
+      Object next = outcomes.isEmpty() ? Result.done() : outcomes.poll();
+      if (next instanceof Exception e) {
+        throw e;
+      }
+      return (Result) next;
+    }
+
+    @Override
+    protected int maxRetries() {
+      return retries;
+    }
+  }
+
+  @Test
+  void aFailedSyncIsRetriedWithExponentialBackoffAndASuccessResetsIt() throws Exception {
+    Scripted c = new Scripted();
+    c.outcomes.add(new IllegalStateException("first"));
+    c.outcomes.add(new IllegalStateException("second"));
+    c.enqueue("ns/a");
+
+    assertThat(c.processNextWorkItem()).isTrue();
+    assertThat(c.queue().length()).isZero();
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofMillis(5));
+    clock.advance(Duration.ofMillis(5));
+    assertThat(c.processNextWorkItem()).isTrue();
+    assertThat(c.queue().numRequeues("ns/a")).isEqualTo(2);
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofMillis(10));
+    clock.advance(Duration.ofMillis(10));
+    assertThat(c.processNextWorkItem()).isTrue();
+
+    assertThat(c.synced).containsExactly("ns/a", "ns/a", "ns/a");
+    assertThat(c.queue().numRequeues("ns/a")).as("forgotten after success").isZero();
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void aKeyIsDroppedAfterMaxRetries() throws Exception {
+    Scripted c = new Scripted();
+    c.retries = 1;
+    c.outcomes.add(new IllegalStateException("first"));
+    c.outcomes.add(new IllegalStateException("second"));
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    clock.advance(Duration.ofMillis(5));
+    c.processNextWorkItem();
+    assertThat(clock.pendingTimers()).as("not requeued again").isZero();
+    assertThat(c.queue().length()).isZero();
+    assertThat(c.queue().numRequeues("ns/a")).isZero();
+  }
+
+  @Test
+  void requeueAfterForgetsTheBackoffAndAddsTheKeyAfterTheDelay() throws Exception {
+    Scripted c = new Scripted();
+    c.outcomes.add(new IllegalStateException("first"));
+    c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofSeconds(11)));
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    clock.advance(Duration.ofMillis(5));
+    c.processNextWorkItem();
+    assertThat(c.queue().numRequeues("ns/a")).isZero();
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(11));
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(c.queue().length()).isEqualTo(1);
+  }
+
+  @Test
+  void requeueRateLimitedBacksOffWithoutAnError() throws Exception {
+    Scripted c = new Scripted();
+    c.outcomes.add(QueueController.Result.requeueRateLimited());
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    assertThat(c.queue().numRequeues("ns/a")).isEqualTo(1);
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofMillis(5));
+  }
+
+  @Test
+  void workersDrainTheQueueAndStopOnShutDown() throws Exception {
+    Scripted c = new Scripted();
+    c.enqueue("ns/a");
+    c.enqueue("ns/b");
+    c.run(2);
+    org.awaitility.Awaitility.await().until(() -> c.synced.size() == 2);
+    c.shutDown();
+    assertThat(c.synced).containsExactlyInAnyOrder("ns/a", "ns/b");
+    assertThat(c.queue().isShuttingDown()).isTrue();
+  }
+}
