@@ -386,10 +386,25 @@ public final class ResourceStorage {
       HasMetadata obj = decode(kv);
       ObjectMeta meta = obj.getMetadata();
       checkPreconditions(opts.getPreconditions(), meta, name);
+      long grace;
+      Long pending = meta.getDeletionGracePeriodSeconds();
+      if (meta.getDeletionTimestamp() != null && pending != null && pending > 0) {
+        // Upstream's BeforeDelete: a graceful deletion under way can only be shortened; any
+        // other DELETE leaves it (and the object) as it is, for the kubelet to finish.
+        Long asked = opts.getGracePeriodSeconds();
+        if (asked == null || asked >= pending) {
+          return new Deletion(obj, false);
+        }
+        grace = Math.max(0, asked);
+        Instant end = Instant.parse(meta.getDeletionTimestamp());
+        meta.setDeletionTimestamp(timestamp(end.minusSeconds(pending).plusSeconds(grace)));
+        meta.setDeletionGracePeriodSeconds(grace);
+      } else {
+        grace = gracePeriod(obj, opts);
+      }
       Set<String> finalizers =
           new LinkedHashSet<>(meta.getFinalizers() == null ? List.of() : meta.getFinalizers());
       applyPropagation(opts, finalizers);
-      long grace = gracePeriod(obj, opts);
       boolean keep = !finalizers.isEmpty() || grace > 0;
       if (dryRun) {
         return new Deletion(obj, !keep);
