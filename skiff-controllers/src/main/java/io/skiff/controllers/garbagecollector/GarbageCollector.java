@@ -109,6 +109,15 @@ public final class GarbageCollector implements Controller {
     return graph;
   }
 
+  /**
+   * Whether an informer has shown the object with {@code uid} to the graph (upstream's
+   * GraphHasUID): tests wait for it before deleting an owner, as the graph only knows the
+   * dependents it has seen.
+   */
+  public boolean hasObserved(String uid) {
+    return graph.node(uid).filter(Node::isObserved).isPresent();
+  }
+
   WorkQueue<Node> attemptToDeleteQueue() {
     return attemptToDelete;
   }

@@ -159,7 +159,7 @@ public final class NamespacedResourcesDeleter {
   private Namespace finalizeNamespace(Namespace ns) {
     Namespace copy = KubeObjects.deepCopy(ns);
     TreeSet<String> rest =
-        new TreeSet<>(copy.getSpec() == null ? List.of() : copy.getSpec().getFinalizers());
+        new TreeSet<>(finalized(copy) ? List.of() : copy.getSpec().getFinalizers());
     rest.remove(FINALIZER);
     NamespaceSpec spec = copy.getSpec() == null ? new NamespaceSpec() : copy.getSpec();
     spec.setFinalizers(new ArrayList<>(rest));
