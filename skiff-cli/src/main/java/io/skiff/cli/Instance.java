@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Skiff: the data directory lock, the store, its compactor and the API server, opened
- * in that order and closed in the reverse one. {@link #close()} may be called from a shutdown hook
- * while {@link #start()} is still running; whatever start has opened is closed, and start then
- * fails.
+ * One running Skiff: the data directory lock, the store, its compactor, the API server and the
+ * controllers, opened in that order and closed in the reverse one. {@link #close()} may be called
+ * from a shutdown hook while {@link #start()} is still running; whatever start has opened is
+ * closed, and start then fails.
  */
 final class Instance implements AutoCloseable {
 
@@ -111,6 +111,16 @@ final class Instance implements AutoCloseable {
     }
     synchronized (this) {
       apiServer = server;
+    }
+    // Ready means everything runs: the controllers start (their informers' first lists done)
+    // before the server reports ready.
+    try {
+      register(Controllers.start(server, clock));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while starting the controllers", e);
+    } catch (IllegalStateException e) {
+      throw new StartupException("cannot start the controllers: " + reason(e), e);
     }
     try {
       Kubeconfig.writeAtomically(config.kubeconfig(), Kubeconfig.render(server.url()));
