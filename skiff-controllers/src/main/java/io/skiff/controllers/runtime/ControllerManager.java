@@ -13,15 +13,16 @@ import java.util.Optional;
  * <pre>{@code
  * ControllerContext ctx = ControllerContext.of(client, Clock.system());
  * ControllerManager manager = new ControllerManager(ctx)
- *     .register(ReplicaSetController.NAME, ReplicaSetController::new)
- *     .register(ReplicationManager.NAME, ReplicationManager::new);
+ *     .register(ReplicaSetController.NAME, ReplicaSetController::create)
+ *     .register(ReplicationManager.NAME, ReplicationManager::create);
  * manager.start();          // in-process: no leader election
  * ...
  * manager.close();
  *
  * // a separate process over HTTP: run only while holding the kube-controller-manager Lease
- * LeaderElector elector = manager.startWithLeaderElection(LeaderElectionConfig.defaults(identity),
- *     () -> System.exit(1));
+ * LeaderElectionConfig election =
+ *     LeaderElectionConfig.defaults(LeaderElectionConfig.defaultIdentity());
+ * manager.startWithLeaderElection(election, () -> System.exit(1));
  * }</pre>
  *
  * <p>{@link #start} makes every registered controller (which asks the shared factory for its

@@ -1,7 +1,10 @@
 package io.skiff.controllers.runtime;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Leader election over a {@code coordination.k8s.io/v1} Lease, as kube-controller-manager's {@code
@@ -34,6 +37,20 @@ public record LeaderElectionConfig(
     if (renewDeadline.compareTo(retryPeriod) <= 0) {
       throw new IllegalArgumentException("renewDeadline must be greater than retryPeriod");
     }
+  }
+
+  /**
+   * A candidate identity as kube-controller-manager makes one: {@code <hostname>_<random uuid>}, so
+   * that two processes on one host (or one restarted) are different candidates.
+   */
+  public static String defaultIdentity() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
+    return host + "_" + UUID.randomUUID();
   }
 
   /**

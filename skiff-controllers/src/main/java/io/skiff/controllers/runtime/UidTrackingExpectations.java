@@ -11,7 +11,9 @@ import java.util.Set;
  * {@link ControllerExpectations} that remember which objects (by key, {@code namespace/name}) a
  * controller deletes: client-go's UIDTrackingControllerExpectations. A gracefully deleted pod is
  * seen twice, first when it gets a deletionTimestamp and again when it disappears; the controller
- * counts whichever comes first and only that, because it ticks the pod off by key.
+ * counts whichever comes first and only that, because it ticks the pod off by key. Use the
+ * key-taking {@link #expectDeletions(String, Collection)} and {@link #deletionObserved(String,
+ * String)} for deletions; the count-only ones inherited do not track keys.
  */
 public class UidTrackingExpectations extends ControllerExpectations {
 

@@ -1,6 +1,7 @@
 package io.skiff.controllers.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.skiff.clock.ManualClock;
@@ -61,6 +62,22 @@ class LeaderElectorTest {
 
     assertThat(a.tryAcquireOrRenew()).as("a sees b's fresh record").isFalse();
     assertThat(a.isLeader()).isFalse();
+  }
+
+  @Test
+  void defaultIdentitiesAreUniquePerProcessAndConfigsAreChecked() {
+    String one = LeaderElectionConfig.defaultIdentity();
+    assertThat(one).contains("_").isNotEqualTo(LeaderElectionConfig.defaultIdentity());
+    assertThatThrownBy(
+            () ->
+                new LeaderElectionConfig(
+                    "ns",
+                    "l",
+                    "me",
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2)))
+        .hasMessage("leaseDuration must be greater than renewDeadline");
   }
 
   @Test
