@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Skiff: the data directory lock, the credentials (CA, serving certificate and admin
- * token in {@code DIR/pki}), the store, its compactor and the API server (HTTPS, bearer tokens),
- * opened in that order and closed in the reverse one. {@link #close()} may be called from a
- * shutdown hook while {@link #start()} is still running; whatever start has opened is closed, and
- * start then fails.
+ * token in {@code DIR/pki}), the store, its compactor, the API server (HTTPS, bearer tokens) and
+ * the control plane (controllers, scheduler, simulated nodes), opened in that order and closed in
+ * the reverse one. {@link #close()} may be called from a shutdown hook while {@link #start()} is
+ * still running; whatever start has opened is closed, and start then fails.
  */
 final class Instance implements AutoCloseable {
 

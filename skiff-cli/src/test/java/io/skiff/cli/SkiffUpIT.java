@@ -205,7 +205,8 @@ class SkiffUpIT {
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(20))
         .failFast("skiff exited before it was ready", () -> !run.process.isAlive())
-        .until(() -> readyzStatus(port) == 200);
+        // The ready line follows /readyz turning 200 by a moment; a busy machine stretches it.
+        .until(() -> readyzStatus(port) == 200 && run.output().contains("skiff: ready on "));
   }
 
   private int readyzStatus(int port) throws Exception {

@@ -54,6 +54,18 @@ public interface Resources<T extends HasMetadata> {
   /** Replaces the object's status through the {@code status} subresource (spec is ignored). */
   T updateStatus(T object);
 
+  /**
+   * Replaces the part of the object a subresource stores: {@code status}, or a Namespace's {@code
+   * finalize} ({@code spec.finalizers}, which only the namespace controller removes);
+   * compare-and-swap on its {@code metadata.resourceVersion} when set.
+   *
+   * @throws StatusError 404 when the object, or the kind's subresource, does not exist; 409 when
+   *     the resourceVersion is stale
+   */
+  default T updateSubresource(T object, String subresource) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot write " + subresource);
+  }
+
   /** Patches the object; {@link PatchType#APPLY_PATCH} is not served (415). */
   T patch(String namespace, String name, PatchType type, String body);
 

@@ -68,6 +68,13 @@ final class TransportResources<T extends HasMetadata> implements Resources<T> {
   }
 
   @Override
+  public T updateSubresource(T object, String subresource) {
+    Objects.requireNonNull(subresource, "subresource");
+    return kind.cast(
+        transport.updateSubresource(type, namespace(object), name(object), object, subresource));
+  }
+
+  @Override
   public T patch(String namespace, String name, PatchType patchType, String body) {
     return doPatch(namespace, name, patchType, body, false);
   }

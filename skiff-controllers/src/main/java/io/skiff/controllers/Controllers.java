@@ -1,6 +1,9 @@
 package io.skiff.controllers;
 
 import io.skiff.controllers.deployment.DeploymentController;
+import io.skiff.controllers.garbagecollector.GarbageCollector;
+import io.skiff.controllers.namespace.NamespaceController;
+import io.skiff.controllers.podgc.PodGcController;
 import io.skiff.controllers.replicaset.ReplicaSetController;
 import io.skiff.controllers.replicationcontroller.ReplicationManager;
 import io.skiff.controllers.runtime.ControllerContext;
@@ -19,6 +22,9 @@ public final class Controllers {
     return new ControllerManager(ctx)
         .register(DeploymentController.NAME, DeploymentController::new)
         .register(ReplicaSetController.NAME, ReplicaSetController::create)
-        .register(ReplicationManager.NAME, ReplicationManager::create);
+        .register(ReplicationManager.NAME, ReplicationManager::create)
+        .register(GarbageCollector.NAME, GarbageCollector::new)
+        .register(NamespaceController.NAME, NamespaceController::new)
+        .register(PodGcController.NAME, PodGcController::new);
   }
 }

@@ -176,25 +176,45 @@ public final class InProcessTransport implements Transport {
                     : object;
             return storage.update(namespace, name, given, WriteOptions.DEFAULT);
           }
-          ResourceStorage storage = subresource(type, "status");
-          checkKind(type, object);
-          // The storage builds the next version out of the object it is given: give it a copy.
-          HasMetadata next = KubeObjects.deepCopy(object);
-          String wanted =
-              next.getMetadata() == null ? null : next.getMetadata().getResourceVersion();
-          boolean unconditional = wanted == null || wanted.isEmpty();
-          return storage.guaranteedUpdate(
-              namespace,
-              name,
-              current -> {
-                if (!unconditional && !wanted.equals(current.getMetadata().getResourceVersion())) {
-                  throw StatusError.conflict(type, name);
-                }
-                return next;
-              },
-              new WriteOptions(false, true),
-              unconditional);
+          return writeSubresource(type, namespace, name, object, "status");
         });
+  }
+
+  @Override
+  public HasMetadata updateSubresource(
+      ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
+    return call(
+        () -> {
+          if (!subresource.equals("status") && !subresource.equals("finalize")) {
+            subresource(type, subresource);
+            throw StatusError.methodNotAllowed(
+                "the server does not allow this method on the requested resource");
+          }
+          return writeSubresource(type, namespace, name, object, subresource);
+        });
+  }
+
+  /** PUT to {@code status} or {@code finalize}, as the HTTP handler does it. */
+  private HasMetadata writeSubresource(
+      ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
+    ResourceStorage storage = subresource(type, subresource);
+    checkKind(type, object);
+    // The storage builds the next version out of the object it is given: give it a copy.
+    HasMetadata next = KubeObjects.deepCopy(object);
+    String wanted = next.getMetadata() == null ? null : next.getMetadata().getResourceVersion();
+    boolean unconditional = wanted == null || wanted.isEmpty();
+    boolean status = subresource.equals("status");
+    return storage.guaranteedUpdate(
+        namespace,
+        name,
+        current -> {
+          if (!unconditional && !wanted.equals(current.getMetadata().getResourceVersion())) {
+            throw StatusError.conflict(type, name);
+          }
+          return next;
+        },
+        new WriteOptions(false, status, !status),
+        unconditional);
   }
 
   @Override

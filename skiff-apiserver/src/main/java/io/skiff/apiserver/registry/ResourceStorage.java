@@ -2,6 +2,8 @@ package io.skiff.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Preconditions;
@@ -51,6 +53,10 @@ public final class ResourceStorage {
   private static final char[] NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
 
   private static final int MAX_PAGE = 10_000;
+
+  /** The namespaces upstream's NamespaceLifecycle admission refuses to delete. */
+  private static final Set<String> IMMORTAL_NAMESPACES =
+      Set.of("default", "kube-system", "kube-public");
 
   private final ResourceType type;
   private final Store store;
@@ -274,13 +280,19 @@ public final class ResourceStorage {
       }
       meta.setName(oldMeta.getName());
       meta.setNamespace(oldMeta.getNamespace());
-      meta.setUid(oldMeta.getUid());
+      // A uid the new object carries stays, for validation to refuse a different one (422): that
+      // is how a patch with metadata.uid acts as a precondition (the garbage collector's are).
+      if (meta.getUid() == null || meta.getUid().isEmpty()) {
+        meta.setUid(oldMeta.getUid());
+      }
       meta.setCreationTimestamp(oldMeta.getCreationTimestamp());
       meta.setDeletionTimestamp(oldMeta.getDeletionTimestamp());
       meta.setDeletionGracePeriodSeconds(oldMeta.getDeletionGracePeriodSeconds());
       meta.setResourceVersion(oldMeta.getResourceVersion());
       meta.setSelfLink(null);
-      if (options.status()) {
+      if (options.namespaceFinalize()) {
+        strategy.prepareForFinalizeUpdate((Namespace) next, (Namespace) old);
+      } else if (options.status()) {
         strategy.prepareForStatusUpdate(next, old);
       } else {
         strategy.prepareForUpdate(next, old);
@@ -288,9 +300,11 @@ public final class ResourceStorage {
       Defaulter.apply(next);
       check(
           next,
-          options.status()
-              ? Validator.validateStatusUpdate(next, old)
-              : Validator.validateUpdate(next, old));
+          options.namespaceFinalize()
+              ? Validator.validateNamespaceFinalize((Namespace) next, (Namespace) old)
+              : options.status()
+                  ? Validator.validateStatusUpdate(next, old)
+                  : Validator.validateUpdate(next, old));
       byte[] bytes = encode(next);
       if (Arrays.equals(bytes, kv.value())) {
         // Upstream skips writes that change nothing: no new resourceVersion, no watch event.
@@ -300,8 +314,7 @@ public final class ResourceStorage {
         return next;
       }
       try {
-        if (meta.getDeletionTimestamp() != null
-            && (meta.getFinalizers() == null || meta.getFinalizers().isEmpty())) {
+        if (Strategy.shouldDeleteDuringUpdate(next)) {
           // The last finalizer is gone from an object being deleted: it goes now.
           store.delete(key, kv.modRevision());
           return next;
@@ -360,16 +373,38 @@ public final class ResourceStorage {
    */
   public Deletion delete(String namespace, String name, DeleteOptions options, boolean dryRun) {
     DeleteOptions opts = options == null ? new DeleteOptions() : options;
+    if (type.kind().equals("Namespace") && type.group().isEmpty()) {
+      return deleteNamespace(name, opts, dryRun);
+    }
+    return deleteObject(namespace, name, opts, dryRun);
+  }
+
+  private Deletion deleteObject(String namespace, String name, DeleteOptions opts, boolean dryRun) {
     String key = type.key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       KeyValue kv = current(key, name);
       HasMetadata obj = decode(kv);
       ObjectMeta meta = obj.getMetadata();
       checkPreconditions(opts.getPreconditions(), meta, name);
+      long grace;
+      Long pending = meta.getDeletionGracePeriodSeconds();
+      if (meta.getDeletionTimestamp() != null && pending != null && pending > 0) {
+        // Upstream's BeforeDelete: a graceful deletion under way can only be shortened; any
+        // other DELETE leaves it (and the object) as it is, for the kubelet to finish.
+        Long asked = opts.getGracePeriodSeconds();
+        if (asked == null || asked >= pending) {
+          return new Deletion(obj, false);
+        }
+        grace = Math.max(0, asked);
+        Instant end = Instant.parse(meta.getDeletionTimestamp());
+        meta.setDeletionTimestamp(timestamp(end.minusSeconds(pending).plusSeconds(grace)));
+        meta.setDeletionGracePeriodSeconds(grace);
+      } else {
+        grace = gracePeriod(obj, opts);
+      }
       Set<String> finalizers =
           new LinkedHashSet<>(meta.getFinalizers() == null ? List.of() : meta.getFinalizers());
       applyPropagation(opts, finalizers);
-      long grace = gracePeriod(obj, opts);
       boolean keep = !finalizers.isEmpty() || grace > 0;
       if (dryRun) {
         return new Deletion(obj, !keep);
@@ -403,6 +438,85 @@ public final class ResourceStorage {
       } catch (StoreException e) {
         throw storeFailure(e);
       }
+    }
+  }
+
+  /**
+   * Upstream's namespace REST Delete: the first DELETE only starts termination (deletion timestamp,
+   * phase Terminating, the propagation finalizers); the namespace controller then empties the
+   * namespace and removes its {@code kubernetes} finalizer through {@code /finalize}, whereupon the
+   * namespace goes. A DELETE while spec finalizers remain changes nothing.
+   */
+  private Deletion deleteNamespace(String name, DeleteOptions opts, boolean dryRun) {
+    if (IMMORTAL_NAMESPACES.contains(name)) {
+      // Upstream's NamespaceLifecycle admission.
+      throw StatusError.forbidden(type, name, "this namespace may not be deleted");
+    }
+    String key = type.key(null, name);
+    for (int attempt = 0; ; attempt++) {
+      KeyValue kv = current(key, name);
+      Namespace ns = (Namespace) decode(kv);
+      ObjectMeta meta = ns.getMetadata();
+      checkPreconditions(opts.getPreconditions(), meta, name);
+      if (meta.getDeletionTimestamp() != null) {
+        List<String> specFinalizers = ns.getSpec() == null ? null : ns.getSpec().getFinalizers();
+        if (specFinalizers != null && !specFinalizers.isEmpty()) {
+          return new Deletion(ns, false);
+        }
+        return deleteObject(null, name, opts, dryRun);
+      }
+      meta.setDeletionTimestamp(timestamp(clock.now()));
+      if (ns.getStatus() == null) {
+        ns.setStatus(new NamespaceStatus());
+      }
+      ns.getStatus().setPhase("Terminating");
+      meta.setFinalizers(namespacePropagationFinalizers(opts, meta.getFinalizers()));
+      if (dryRun) {
+        return new Deletion(ns, false);
+      }
+      try {
+        KeyValue written = store.update(key, encode(ns), kv.modRevision());
+        meta.setResourceVersion(String.valueOf(written.modRevision()));
+        return new Deletion(ns, false);
+      } catch (ConflictException e) {
+        if (attempt < 20) {
+          continue;
+        }
+        throw StatusError.conflict(type, name);
+      } catch (KeyNotFoundException e) {
+        throw StatusError.notFound(type, name);
+      } catch (StoreException e) {
+        throw storeFailure(e);
+      }
+    }
+  }
+
+  /**
+   * The {@code orphan} and {@code foregroundDeletion} finalizers a namespace's first DELETE leaves:
+   * as asked by orphanDependents, else by propagationPolicy, else as they were.
+   */
+  private static List<String> namespacePropagationFinalizers(
+      DeleteOptions opts, List<String> current) {
+    Set<String> finalizers = new LinkedHashSet<>(current == null ? List.of() : current);
+    boolean orphan = finalizers.contains("orphan");
+    boolean foreground = finalizers.contains("foregroundDeletion");
+    if (opts.getOrphanDependents() != null) {
+      orphan = opts.getOrphanDependents();
+      foreground = !opts.getOrphanDependents();
+    } else if (opts.getPropagationPolicy() != null) {
+      orphan = opts.getPropagationPolicy().equals("Orphan");
+      foreground = opts.getPropagationPolicy().equals("Foreground");
+    }
+    set(finalizers, "orphan", orphan);
+    set(finalizers, "foregroundDeletion", foreground);
+    return finalizers.isEmpty() ? null : new ArrayList<>(finalizers);
+  }
+
+  private static void set(Set<String> finalizers, String finalizer, boolean present) {
+    if (present) {
+      finalizers.add(finalizer);
+    } else {
+      finalizers.remove(finalizer);
     }
   }
 

@@ -2,7 +2,9 @@ package io.skiff.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceSpec;
 import io.fabric8.kubernetes.api.model.NamespaceStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -11,6 +13,7 @@ import io.skiff.api.ResourceType;
 import io.skiff.api.defaults.Defaulter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +37,9 @@ final class Strategy {
           "Job",
           "CronJob",
           "PodDisruptionBudget");
+
+  /** The finalizer the namespace controller removes once a namespace is empty. */
+  static final String KUBERNETES_FINALIZER = "kubernetes";
 
   private final ResourceType type;
 
@@ -66,6 +72,18 @@ final class Strategy {
         NamespaceStatus s = new NamespaceStatus();
         s.setPhase("Active");
         ns.setStatus(s);
+        // Upstream adds it here rather than in defaulting: it must be removable later, through
+        // /finalize, once the namespace controller has emptied the namespace.
+        NamespaceSpec spec = ns.getSpec() == null ? new NamespaceSpec() : ns.getSpec();
+        List<String> finalizers =
+            spec.getFinalizers() == null
+                ? new ArrayList<>()
+                : new ArrayList<>(spec.getFinalizers());
+        if (!finalizers.contains(KUBERNETES_FINALIZER)) {
+          finalizers.add(KUBERNETES_FINALIZER);
+        }
+        spec.setFinalizers(finalizers);
+        ns.setSpec(spec);
       }
       case Job job -> {
         Defaulter.generateJobSelector(job);
@@ -114,9 +132,11 @@ final class Strategy {
     if (hasStatus() && !type.kind().equals("Namespace")) {
       setStatus(next, getStatus(old));
     }
-    if (type.kind().equals("Namespace")) {
-      // Only the namespace controller moves a namespace's phase, through /status.
-      ((Namespace) next).setStatus(((Namespace) old).getStatus());
+    if (next instanceof Namespace ns) {
+      // Only the namespace controller moves a namespace's phase, through /status, and removes
+      // its finalizers, through /finalize.
+      ns.setStatus(((Namespace) old).getStatus());
+      ns.setSpec(((Namespace) old).getSpec());
     }
     Long generation = old.getMetadata().getGeneration();
     if (tracksGeneration()) {
@@ -143,6 +163,31 @@ final class Strategy {
     if (next instanceof Deployment) {
       next.getMetadata().setLabels(old.getMetadata().getLabels());
     }
+  }
+
+  /**
+   * Upstream's FinalizeStrategy for a Namespace's {@code /finalize}: the spec (its finalizers) and
+   * the metadata may change there, the status may not.
+   */
+  void prepareForFinalizeUpdate(Namespace next, Namespace old) {
+    next.setStatus(old.getStatus());
+    next.getMetadata().setGeneration(old.getMetadata().getGeneration());
+  }
+
+  /**
+   * Upstream's ShouldDeleteDuringUpdate: an update that leaves an object being deleted without
+   * finalizers deletes it; a namespace also needs its {@code spec.finalizers} gone.
+   */
+  static boolean shouldDeleteDuringUpdate(HasMetadata next) {
+    ObjectMeta meta = next.getMetadata();
+    if (meta.getDeletionTimestamp() == null
+        || (meta.getFinalizers() != null && !meta.getFinalizers().isEmpty())) {
+      return false;
+    }
+    return !(next instanceof Namespace ns)
+        || ns.getSpec() == null
+        || ns.getSpec().getFinalizers() == null
+        || ns.getSpec().getFinalizers().isEmpty();
   }
 
   // fabric8 kinds share no interface for spec and status, so they are reached by their accessors.

@@ -127,6 +127,11 @@ public final class ResourceHandler {
       throw StatusError.methodNotAllowed(
           "the server does not allow this method on the requested resource");
     }
+    if ("finalize".equals(p.subresource()) && !verb.equals("update")) {
+      // Upstream's namespaces/finalize only implements update.
+      throw StatusError.methodNotAllowed(
+          "the server does not allow this method on the requested resource");
+    }
     if (call.body() != null && call.body().length > MAX_BODY) {
       throw StatusError.requestEntityTooLarge("the request body is too large");
     }
@@ -342,8 +347,9 @@ public final class ResourceHandler {
     Decoded d = decode(p.type(), call, q, warnings);
     HasMetadata obj = d.object();
     boolean status = "status".equals(p.subresource());
+    boolean finalize = "finalize".equals(p.subresource());
     HasMetadata updated;
-    if (status) {
+    if (status || finalize) {
       String wanted = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
       updated =
           storage.guaranteedUpdate(
@@ -358,7 +364,7 @@ public final class ResourceHandler {
                 fieldManager.recordUpdate(p.type(), current, obj, null, manager, "status");
                 return obj;
               },
-              new WriteOptions(dryRun, true),
+              new WriteOptions(dryRun, status, finalize),
               wanted == null || wanted.isEmpty());
     } else {
       updated = replace(p, storage, obj, d.managedFields(), manager, dryRun);

@@ -143,6 +143,17 @@ public final class HttpTransport implements Transport {
   }
 
   @Override
+  public HasMetadata updateSubresource(
+      ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
+    return decode(
+        send(
+            request(path(type, namespace, name, subresource), "")
+                .header("Content-Type", JSON)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(codec.encode(object)))),
+        type);
+  }
+
+  @Override
   public HasMetadata patch(
       ResourceType type,
       String namespace,

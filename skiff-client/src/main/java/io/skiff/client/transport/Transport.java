@@ -45,6 +45,19 @@ public interface Transport extends AutoCloseable {
   HasMetadata update(
       ResourceType type, String namespace, String name, HasMetadata object, boolean status);
 
+  /**
+   * PUT of {@code object}, named {@code name}, to a subresource that stores part of it: {@code
+   * status} or a Namespace's {@code finalize}. Transports that predate {@code finalize} only write
+   * {@code status}.
+   */
+  default HasMetadata updateSubresource(
+      ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
+    if (subresource.equals("status")) {
+      return update(type, namespace, name, object, true);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " cannot write " + subresource);
+  }
+
   HasMetadata patch(
       ResourceType type,
       String namespace,
