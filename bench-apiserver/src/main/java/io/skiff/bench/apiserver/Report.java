@@ -108,7 +108,7 @@ final class Report {
     for (TargetResult r : results) {
       line.append(cell(r.target().label()));
     }
-    for (TargetResult r : skiffResults()) {
+    for (TargetResult r : ratioResults()) {
       line.append(cell(shortName(r.target()) + "/mock"));
     }
     out.println(line);
@@ -136,7 +136,7 @@ final class Report {
     }
     if (mock != null) {
       double base = value.applyAsDouble(mock);
-      for (TargetResult r : skiffResults()) {
+      for (TargetResult r : ratioResults()) {
         line.append(cell(ratio(value.applyAsDouble(r), base)));
       }
     }
@@ -247,10 +247,12 @@ final class Report {
   }
 
   private List<TargetResult> skiffResults() {
-    if (mock == null) {
-      return List.of();
-    }
     return results.stream().filter(r -> r.target() != TargetKind.MOCK).toList();
+  }
+
+  /** The Skiff targets that get a ratio column: none without the mock to divide by. */
+  private List<TargetResult> ratioResults() {
+    return mock == null ? List.of() : skiffResults();
   }
 
   private static String shortName(TargetKind kind) {

@@ -64,6 +64,18 @@ class ReportTest {
   }
 
   @Test
+  void withoutTheMockTheLatencyTargetIsStillJudged() {
+    TargetResult skiff = result(TargetKind.SKIFF_SQLITE, 8.5, 3000);
+
+    String printed = print(new Report(settings, List.of(skiff)));
+
+    assertThat(printed)
+        .doesNotContain("/mock ")
+        .contains("skiff-sqlite  p99 create at 1,000/s <= 10 ms: met (8.50 ms)")
+        .contains("(no mock in this run: no throughput ratio)");
+  }
+
+  @Test
   void lostWritesFailuresAndMissingEventsAreReported() {
     TargetResult good = result(TargetKind.MOCK, 20, 1000);
     TargetResult bad =
