@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar bench-apiserver.jar}: the HTTP benchmark, Skiff side by side with the mock. */
 @Command(
@@ -25,18 +28,21 @@ import picocli.CommandLine.Option;
     })
 public final class ApiBench implements Callable<Integer> {
 
+  @Spec private CommandSpec spec;
+
   @Option(
       names = "--targets",
       split = ",",
       defaultValue = "skiff-sqlite,skiff-memory,mock",
+      converter = TargetConverter.class,
       description = "Servers to run, in order (default: ${DEFAULT-VALUE}).")
-  private List<String> targets;
+  private List<TargetKind> targets;
 
   @Option(
       names = "--kind",
       defaultValue = "configmap",
       description = "Objects to create: configmap or pod (default: ${DEFAULT-VALUE}).")
-  private String kind;
+  private ObjectKind kind;
 
   @Option(
       names = "--warmup",
@@ -115,27 +121,18 @@ public final class ApiBench implements Callable<Integer> {
   private Path tmpDir;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ApiBench()).execute(args));
+    System.exit(
+        new CommandLine(new ApiBench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    Bench.Settings settings =
-        new Bench.Settings(
-            targets.stream().map(TargetKind::parse).toList(),
-            ObjectKind.valueOf(kind.strip().toUpperCase(Locale.ROOT)),
-            warmup,
-            rate,
-            openDuration,
-            maxInFlight,
-            clients,
-            duration,
-            getObjects,
-            listSizes,
-            listClients,
-            watchers,
-            watchEvents,
-            tmpDir != null ? tmpDir : Path.of(System.getProperty("java.io.tmpdir")));
+    Bench.Settings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     double loadBefore = loadAverage();
     List<TargetResult> results = new Bench(settings, System.out).run();
     double loadAfter = loadAverage();
@@ -158,8 +155,38 @@ public final class ApiBench implements Callable<Integer> {
     return report.problems().isEmpty() ? 0 : 1;
   }
 
+  private Bench.Settings settings() {
+    return new Bench.Settings(
+        targets,
+        kind,
+        warmup,
+        rate,
+        openDuration,
+        maxInFlight,
+        clients,
+        duration,
+        getObjects,
+        listSizes,
+        listClients,
+        watchers,
+        watchEvents,
+        tmpDir != null ? tmpDir : Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** Reads {@code skiff-sqlite}, {@code skiff-memory} or {@code mock}. */
+  static final class TargetConverter implements CommandLine.ITypeConverter<TargetKind> {
+    @Override
+    public TargetKind convert(String value) {
+      try {
+        return TargetKind.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** Reads {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601 {@code PT10S}. */
