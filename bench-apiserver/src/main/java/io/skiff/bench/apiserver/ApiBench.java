@@ -46,9 +46,11 @@ public final class ApiBench implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "3s",
+      defaultValue = "6s",
       converter = DurationConverter.class,
-      description = "Warmup per target, on a throwaway server (default: ${DEFAULT-VALUE}).")
+      description =
+          "Warmup per target, on a throwaway server; all targets warm up before any is"
+              + " measured (default: ${DEFAULT-VALUE}).")
   private Duration warmup;
 
   @Option(

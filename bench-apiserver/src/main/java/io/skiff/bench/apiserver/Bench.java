@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Runs every scenario against every target, one after the other in this process. Each scenario gets
- * a freshly started server, so that it measures the same state on every target (empty, or holding
- * exactly the objects it prefilled) rather than whatever the scenarios before it left.
+ * Runs every scenario against every target, one target after the other in this process. Each
+ * scenario gets a freshly started server, so that it measures the same state on every target
+ * (empty, or holding exactly the objects it prefilled) rather than whatever the scenarios before it
+ * left.
  */
 final class Bench {
 
   /**
    * What to run.
    *
-   * @param warmup per target, before its scenarios: creates, gets, lists and a short watch on a
-   *     throwaway server, so that both the server's code and the client's are compiled
+   * @param warmup per target, before its scenarios: open- and closed-loop creates, gets, lists and
+   *     a short watch on a throwaway server, so that both the server's code and the client's are
+   *     compiled
    * @param rate open-loop creates per second
    * @param openDuration how long the open-loop run sends
    * @param maxInFlight most open-loop requests outstanding at once
@@ -88,36 +90,48 @@ final class Bench {
     this.progress = progress;
   }
 
+  /**
+   * Warms every target up, then measures each in turn: so that no target is measured while the load
+   * generator, or code that it shares with another target, is still being compiled.
+   */
   List<TargetResult> run() throws IOException, InterruptedException {
+    if (settings.warmup().isPositive()) {
+      for (TargetKind target : settings.targets()) {
+        warmup(target);
+      }
+    }
     List<TargetResult> results = new ArrayList<>();
     for (TargetKind target : settings.targets()) {
-      results.add(run(target));
+      results.add(measure(target));
     }
     return results;
   }
 
-  private TargetResult run(TargetKind target) throws IOException, InterruptedException {
+  private void warmup(TargetKind target) throws IOException, InterruptedException {
     Settings s = settings;
-    if (s.warmup().isPositive()) {
-      step(target, "warmup " + seconds(s.warmup()));
-      onFreshServer(
-          target,
-          "warmup",
-          client -> {
-            // Every request kind, on whatever the creates managed in their share of the time.
-            Duration third = s.warmup().dividedBy(3);
-            long created =
-                Scenarios.closedLoopCreates(client, "warmup", s.clients(), third).stored();
-            int objects = (int) Math.min(created, s.getObjects());
-            if (objects > 0) {
-              Scenarios.gets(client, "warmup", "c-", objects, s.clients(), third);
-              Scenarios.lists(client, "warmup", (int) created, s.listClients(), third);
-            }
-            client.createNamespace("warmup-watch");
-            return Scenarios.watches(client, "warmup-watch", 2, 50, s.clients());
-          });
-    }
+    step(target, "warmup " + seconds(s.warmup()));
+    onFreshServer(
+        target,
+        "warmup",
+        client -> {
+          // Every request kind, the reads on whatever the creates managed.
+          Duration quarter = s.warmup().dividedBy(4);
+          client.createNamespace("warmup-open");
+          Scenarios.openLoopCreates(client, "warmup-open", s.rate(), quarter, s.maxInFlight());
+          long created =
+              Scenarios.closedLoopCreates(client, "warmup", s.clients(), quarter).stored();
+          int objects = (int) Math.min(created, s.getObjects());
+          if (objects > 0) {
+            Scenarios.gets(client, "warmup", "c-", objects, s.clients(), quarter);
+            Scenarios.lists(client, "warmup", (int) created, s.listClients(), quarter);
+          }
+          client.createNamespace("warmup-watch");
+          return Scenarios.watches(client, "warmup-watch", 2, 50, s.clients());
+        });
+  }
 
+  private TargetResult measure(TargetKind target) throws IOException, InterruptedException {
+    Settings s = settings;
     step(target, "open-loop creates, " + s.rate() + "/s for " + seconds(s.openDuration()));
     OpenLoop open =
         onFreshServer(
