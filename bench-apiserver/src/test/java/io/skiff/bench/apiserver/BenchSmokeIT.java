@@ -89,7 +89,7 @@ class BenchSmokeIT {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("skiff-sqlite", "mock", "sqlite/mock", "checks: every request succeeded");
+        .contains("skiff-sqlite", "mock", "sqlite/mock", "checks: every request sent succeeded");
     assertThat(progress.toString(StandardCharsets.UTF_8))
         .contains("skiff-sqlite  warmup", "mock          watch");
   }
