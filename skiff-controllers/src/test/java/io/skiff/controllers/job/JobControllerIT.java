@@ -1,0 +1,310 @@
+package io.skiff.controllers.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.skiff.api.ResourceRegistry;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.apiserver.inprocess.InProcessTransport;
+import io.skiff.apiserver.registry.Registry;
+import io.skiff.client.KubeClient;
+import io.skiff.client.ListOptions;
+import io.skiff.client.Resources;
+import io.skiff.clock.ManualClock;
+import io.skiff.controllers.cronjob.CronJobController;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerManager;
+import io.skiff.controllers.runtime.ControllerRefs;
+import io.skiff.controllers.runtime.Times;
+import io.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.skiff.store.memory.MemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Job, CronJob and TTL-after-finished controllers in a manager over the in-process API server
+ * (real defaulting, selector generation, validation, storage and watches) on a manual clock. The
+ * test plays the kubelet: it ends pods Succeeded or Failed.
+ */
+class JobControllerIT {
+
+  private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
+  private MemoryStore store;
+  private KubeClient client;
+  private ControllerManager manager;
+  private Resources<Job> jobs;
+  private Resources<CronJob> cronJobs;
+  private Resources<Pod> pods;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    store = new MemoryStore();
+    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
+    registry.bootstrap();
+    client = KubeClient.over(new InProcessTransport(registry));
+    jobs = client.resources(Job.class);
+    cronJobs = client.resources(CronJob.class);
+    pods = client.resources(Pod.class);
+    manager =
+        new ControllerManager(ControllerContext.of(client, clock))
+            .register(JobController.NAME, JobController::new)
+            .register(CronJobController.NAME, CronJobController::new)
+            .register(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
+    manager.start();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    manager.close();
+    client.close();
+    store.close();
+  }
+
+  private static Job job(String name, int completions, int parallelism) {
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("default")
+        .endMetadata()
+        .withNewSpec()
+        .withCompletions(completions)
+        .withParallelism(parallelism)
+        .withNewTemplate()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .addNewContainer()
+        .withName("pi")
+        .withImage("perl:5.34")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private List<Pod> podsOf(Job job) {
+    return pods.list("default", ListOptions.all()).items().stream()
+        .filter(p -> ControllerRefs.isControlledBy(p, job))
+        .toList();
+  }
+
+  private List<Pod> runningPodsOf(Job job) {
+    return podsOf(job).stream()
+        .filter(p -> p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase()))
+        .filter(p -> p.getStatus() == null || !"Failed".equals(p.getStatus().getPhase()))
+        .toList();
+  }
+
+  private Job get(String name) {
+    return jobs.get("default", name).orElseThrow();
+  }
+
+  /** What the kubelet reports when the pod's only container exits. */
+  private void exit(Pod pod, int code) {
+    String at = Times.format(clock.now());
+    pods.updateStatus(
+        new PodBuilder(pod)
+            .withNewStatus()
+            .withPhase(code == 0 ? "Succeeded" : "Failed")
+            .addNewContainerStatus()
+            .withName("pi")
+            .withImage("perl:5.34")
+            .withImageID("")
+            .withReady(false)
+            .withRestartCount(0)
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(code)
+            .withFinishedAt(at)
+            .withStartedAt(at)
+            .endTerminated()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build());
+  }
+
+  @Test
+  void aJobRunsToCompletionAndIsDeletedAfterItsTtl() {
+    Job created = job("pi", 3, 2);
+    created.getSpec().setTtlSecondsAfterFinished(60);
+    Job job = jobs.create(created);
+
+    await().until(() -> runningPodsOf(job).size() == 2);
+    assertThat(podsOf(job))
+        .allSatisfy(
+            p -> {
+              assertThat(p.getMetadata().getFinalizers())
+                  .containsExactly("batch.kubernetes.io/job-tracking");
+              assertThat(p.getMetadata().getLabels())
+                  .containsEntry("batch.kubernetes.io/job-name", "pi");
+            });
+
+    while (!JobUtil.isFinished(get("pi"))) {
+      List<Pod> running = runningPodsOf(job);
+      if (!running.isEmpty()) {
+        exit(running.getFirst(), 0);
+      }
+      clock.advance(Duration.ofSeconds(1));
+      await()
+          .until(
+              () ->
+                  JobUtil.isFinished(get("pi"))
+                      || podsOf(job).stream()
+                          .noneMatch(
+                              p ->
+                                  "Succeeded".equals(p.getStatus().getPhase())
+                                      && !p.getMetadata().getFinalizers().isEmpty()));
+    }
+
+    Job done = get("pi");
+    assertThat(done.getStatus().getSucceeded()).isEqualTo(3);
+    assertThat(done.getStatus().getFailed()).isNull();
+    assertThat(done.getStatus().getActive()).isNull();
+    assertThat(JobUtil.finishedType(done)).contains("Complete");
+    assertThat(done.getStatus().getCompletionTime()).isNotNull();
+    assertThat(podsOf(job)).hasSize(3).allMatch(p -> p.getMetadata().getFinalizers().isEmpty());
+    await()
+        .until(
+            () ->
+                client.resources(Event.class).list("default", ListOptions.all()).items().stream()
+                    .anyMatch(
+                        e ->
+                            "Completed".equals(e.getReason())
+                                && "Job completed".equals(e.getMessage())
+                                && "job-controller".equals(e.getSource().getComponent())));
+
+    clock.advance(Duration.ofSeconds(61));
+    // Foreground deletion: the Job is marked until the garbage collector has deleted its pods.
+    await()
+        .until(
+            () ->
+                jobs.get("default", "pi")
+                    .map(j -> j.getMetadata().getDeletionTimestamp() != null)
+                    .orElse(true));
+  }
+
+  @Test
+  void aJobFailsAfterItsBackoffLimit() {
+    Job created = job("flaky", 1, 1);
+    created.getSpec().setBackoffLimit(1);
+    Job job = jobs.create(created);
+
+    await().until(() -> runningPodsOf(job).size() == 1);
+    exit(runningPodsOf(job).getFirst(), 1);
+    await().until(() -> Integer.valueOf(1).equals(get("flaky").getStatus().getFailed()));
+    assertThat(runningPodsOf(job)).as("the replacement waits for the backoff").isEmpty();
+
+    clock.advance(Duration.ofSeconds(10));
+    await().until(() -> runningPodsOf(job).size() == 1);
+    exit(runningPodsOf(job).getFirst(), 1);
+
+    await().until(() -> JobUtil.isFinished(get("flaky")));
+    Job failed = get("flaky");
+    assertThat(failed.getStatus().getFailed()).isEqualTo(2);
+    assertThat(JobUtil.condition(failed, "Failed").orElseThrow().getReason())
+        .isEqualTo("BackoffLimitExceeded");
+  }
+
+  @Test
+  void aCronJobCreatesJobsOnTheClockAndTrimsItsHistory() {
+    cronJobs.create(
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName("tick")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule("*/5 * * * *")
+            .withSuccessfulJobsHistoryLimit(2)
+            .withNewJobTemplate()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .withRestartPolicy("OnFailure")
+            .addNewContainer()
+            .withName("pi")
+            .withImage("busybox:1.36")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .endJobTemplate()
+            .endSpec()
+            .build());
+
+    // Requeues land 100 ms after each start time: keep the clock a second past them.
+    clock.advance(Duration.ofSeconds(1));
+    for (int round = 1; round <= 4; round++) {
+      clock.advance(Duration.ofMinutes(5));
+      int expectedRound = round;
+      await()
+          .until(
+              () ->
+                  cronJobs.get("default", "tick").orElseThrow().getStatus() != null
+                      && Times.parse(
+                              cronJobs
+                                  .get("default", "tick")
+                                  .orElseThrow()
+                                  .getStatus()
+                                  .getLastScheduleTime())
+                          != null
+                      && Times.parse(
+                              cronJobs
+                                  .get("default", "tick")
+                                  .orElseThrow()
+                                  .getStatus()
+                                  .getLastScheduleTime())
+                          .equals(
+                              Instant.parse("2024-05-01T10:00:00Z")
+                                  .plus(Duration.ofMinutes(5L * expectedRound))));
+      Job latest =
+          jobs.list("default", ListOptions.all()).items().stream()
+              .filter(j -> !JobUtil.isFinished(j))
+              .findFirst()
+              .orElseThrow();
+      assertThat(latest.getMetadata().getName())
+          .isEqualTo(
+              "tick-"
+                  + Instant.parse("2024-05-01T10:00:00Z")
+                          .plus(Duration.ofMinutes(5L * round))
+                          .getEpochSecond()
+                      / 60);
+      await().until(() -> runningPodsOf(latest).size() == 1);
+      exit(runningPodsOf(latest).getFirst(), 0);
+      await()
+          .until(
+              () ->
+                  jobs.get("default", latest.getMetadata().getName())
+                      .map(JobUtil::isFinished)
+                      .orElse(true));
+    }
+
+    await().until(() -> jobs.list("default", ListOptions.all()).items().size() == 2);
+    await()
+        .until(
+            () ->
+                cronJobs.get("default", "tick").orElseThrow().getStatus().getLastSuccessfulTime()
+                    != null);
+    assertThat(cronJobs.get("default", "tick").orElseThrow().getStatus().getActive())
+        .isNullOrEmpty();
+    assertThat(jobs.list("default", ListOptions.all()).items())
+        .extracting(
+            j ->
+                j.getMetadata()
+                    .getAnnotations()
+                    .get("batch.kubernetes.io/cronjob-scheduled-timestamp"))
+        .containsExactlyInAnyOrder("2024-05-01T10:15:00Z", "2024-05-01T10:20:00Z");
+  }
+}
