@@ -206,11 +206,6 @@ public final class DaemonSetController extends QueueController {
         });
   }
 
-  /** The expectations of this controller; tests look at them. */
-  ControllerExpectations expectations() {
-    return expectations;
-  }
-
   // ---- handlers ----
 
   private List<DaemonSet> allDaemonSets() {

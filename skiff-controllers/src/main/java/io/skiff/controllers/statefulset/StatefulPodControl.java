@@ -64,10 +64,19 @@ final class StatefulPodControl {
     recordPodEvent("create", set, pod, null);
   }
 
-  /** Deletes the pod; NotFound is passed on like any other failure, after the event. */
+  /**
+   * Deletes the pod. A pod already gone is what was wanted: a cache that had not yet seen an
+   * earlier deletion must not produce a {@code FailedDelete} warning, so NotFound passes quietly.
+   */
   void deleteStatefulPod(StatefulSet set, Pod pod) {
     try {
       pods.delete(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), null);
+    } catch (StatusError e) {
+      if (e.code() == 404) {
+        return;
+      }
+      recordPodEvent("delete", set, pod, e);
+      throw e;
     } catch (RuntimeException e) {
       recordPodEvent("delete", set, pod, e);
       throw e;

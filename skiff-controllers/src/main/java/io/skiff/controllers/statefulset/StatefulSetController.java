@@ -484,13 +484,7 @@ public final class StatefulSetController extends QueueController {
               "Pod {0} of StatefulSet {1} is terminating for update",
               pod.getMetadata().getName(),
               KubeObjects.key(set));
-          try {
-            podControl.deleteStatefulPod(set, pod);
-          } catch (StatusError e) {
-            if (e.code() != 404) {
-              throw e;
-            }
-          }
+          podControl.deleteStatefulPod(set, pod);
           status.setCurrentReplicas(status.getCurrentReplicas() - 1);
           return status;
         }

@@ -213,6 +213,35 @@ class StatefulSetControllerTest {
   }
 
   @Test
+  void scaleDownDeletesTheHighestOrdinalAndAStaleCacheCausesNoFailedDelete() throws Exception {
+    given(web(3, "nginx:1").build());
+    converge();
+    client.clearActions();
+    events.clear();
+    StatefulSet scaled = KubeObjects.deepCopy(stored());
+    scaled.getSpec().setReplicas(1);
+    client.resources(StatefulSet.class).update(scaled);
+    catchUp();
+
+    sync();
+    assertThat(deleted()).containsExactly("web-2");
+    // The cache still holds web-2: deleting it again finds it gone, quietly.
+    sync();
+    assertThat(deleted()).containsExactly("web-2", "web-2");
+    assertThat(events.events()).noneMatch(e -> e.contains("FailedDelete"));
+
+    converge();
+    assertThat(deleted()).containsExactly("web-2", "web-2", "web-1");
+    assertThat(client.stored(Pod.class))
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("web-0");
+    assertThat(events.events())
+        .containsSubsequence(
+            "StatefulSet web: Normal SuccessfulDelete delete Pod web-2 in StatefulSet web successful",
+            "StatefulSet web: Normal SuccessfulDelete delete Pod web-1 in StatefulSet web successful");
+  }
+
+  @Test
   void minReadySecondsHoldsTheNextOrdinalUntilThePreviousIsAvailable() throws Exception {
     given(web(2, "nginx:1").editSpec().withMinReadySeconds(10).endSpec().build());
     sync();
