@@ -1,13 +1,18 @@
 package io.skiff.controllers;
 
+import io.skiff.controllers.cronjob.CronJobController;
+import io.skiff.controllers.daemonset.DaemonSetController;
 import io.skiff.controllers.deployment.DeploymentController;
 import io.skiff.controllers.garbagecollector.GarbageCollector;
+import io.skiff.controllers.job.JobController;
 import io.skiff.controllers.namespace.NamespaceController;
 import io.skiff.controllers.podgc.PodGcController;
 import io.skiff.controllers.replicaset.ReplicaSetController;
 import io.skiff.controllers.replicationcontroller.ReplicationManager;
 import io.skiff.controllers.runtime.ControllerContext;
 import io.skiff.controllers.runtime.ControllerManager;
+import io.skiff.controllers.statefulset.StatefulSetController;
+import io.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
 
 /**
  * The controllers kube-controller-manager runs by default that Skiff implements, registered on one
@@ -25,6 +30,11 @@ public final class Controllers {
         .register(ReplicationManager.NAME, ReplicationManager::create)
         .register(GarbageCollector.NAME, GarbageCollector::new)
         .register(NamespaceController.NAME, NamespaceController::new)
-        .register(PodGcController.NAME, PodGcController::new);
+        .register(PodGcController.NAME, PodGcController::new)
+        .register(StatefulSetController.NAME, StatefulSetController::new)
+        .register(DaemonSetController.NAME, DaemonSetController::new)
+        .register(JobController.NAME, JobController::new)
+        .register(CronJobController.NAME, CronJobController::new)
+        .register(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
   }
 }
