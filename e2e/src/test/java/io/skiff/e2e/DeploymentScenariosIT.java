@@ -388,7 +388,7 @@ class DeploymentScenariosIT {
                     "--watch",
                     "--output-watch-events",
                     "-o",
-                    "custom-columns=NAME:.metadata.name,GONE:.metadata.deletionTimestamp"))
+                    "custom-columns=EVENT:.type,NAME:.object.metadata.name"))
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
