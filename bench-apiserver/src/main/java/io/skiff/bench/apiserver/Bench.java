@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -84,6 +85,9 @@ final class Bench {
 
   private final Settings settings;
   private final PrintStream progress;
+
+  /** When the run began: each progress line says how far in it is, to match with a GC log. */
+  private final long began = System.nanoTime();
 
   Bench(Settings settings, PrintStream progress) {
     this.settings = settings;
@@ -196,7 +200,8 @@ final class Bench {
   }
 
   private void step(TargetKind target, String what) {
-    progress.printf("%-13s %s%n", target.label(), what);
+    double seconds = (System.nanoTime() - began) / 1e9;
+    progress.printf(Locale.ROOT, "[%6.1f s] %-13s %s%n", seconds, target.label(), what);
     progress.flush();
   }
 
