@@ -161,7 +161,8 @@ public final class SkiffProcess implements AutoCloseable {
           .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(20))
           .failFast("skiff exited", () -> !process.isAlive())
-          .until(() -> readyzStatus() == 200);
+          // The ready line follows /readyz by a moment; tests read it, so wait for both.
+          .until(() -> readyzStatus() == 200 && stdout().contains("skiff: ready on "));
       return true;
     } catch (TerminalFailureException | ConditionTimeoutException e) {
       if (process.isAlive()) {
