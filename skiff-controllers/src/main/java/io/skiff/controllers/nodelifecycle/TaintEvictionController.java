@@ -100,6 +100,11 @@ public final class TaintEvictionController extends QueueController {
         });
   }
 
+  /** When the pod of {@code key} is due to be evicted, if it is; tests look at it. */
+  Optional<Instant> evictionDue(String key) {
+    return Optional.ofNullable(scheduled.get(key)).map(Scheduled::due);
+  }
+
   void podChanged(Pod pod) {
     String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
     if ((node != null && !node.isEmpty()) || scheduled.containsKey(KubeObjects.key(pod))) {
