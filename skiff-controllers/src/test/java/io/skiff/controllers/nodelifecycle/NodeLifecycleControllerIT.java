@@ -48,6 +48,7 @@ class NodeLifecycleControllerIT {
   private Resources<Node> nodes;
   private Resources<Pod> pods;
   private Resources<Lease> leases;
+  private ControllerContext ctx;
 
   @BeforeEach
   void startCluster() throws Exception {
@@ -58,7 +59,7 @@ class NodeLifecycleControllerIT {
     nodes = client.resources(Node.class);
     pods = client.resources(Pod.class);
     leases = client.resources(Lease.class);
-    ControllerContext ctx = ControllerContext.of(client, clock);
+    ctx = ControllerContext.of(client, clock);
     manager =
         new ControllerManager(ctx)
             .register(NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, GRACE))
@@ -86,6 +87,17 @@ class NodeLifecycleControllerIT {
     Lease lease = leases.get(NodeLifecycleController.LEASE_NAMESPACE, name).orElseThrow();
     lease.getSpec().setRenewTime(clock.now().atZone(ZoneOffset.UTC));
     leases.update(lease);
+    // The clock must not move on before the controller's cache has the renewal, or the node
+    // would look silent to it.
+    Instant renewed = clock.now();
+    await()
+        .until(
+            () ->
+                ctx.informers()
+                    .lister(Lease.class)
+                    .get(NodeLifecycleController.LEASE_NAMESPACE, name)
+                    .map(l -> l.getSpec().getRenewTime().toInstant().equals(renewed))
+                    .orElse(false));
   }
 
   private Pod runningPod(String name, String node, Toleration... tolerations) {
