@@ -1,0 +1,160 @@
+package io.skiff.controllers.disruption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.skiff.api.ResourceRegistry;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.api.errors.StatusError;
+import io.skiff.apiserver.inprocess.InProcessTransport;
+import io.skiff.apiserver.registry.Registry;
+import io.skiff.client.KubeClient;
+import io.skiff.client.Resources;
+import io.skiff.clock.ManualClock;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerManager;
+import io.skiff.store.memory.MemoryStore;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The disruption controller over the in-process API server: the budget's status it keeps is what
+ * the eviction subresource (and so {@code kubectl drain}) obeys.
+ */
+class DisruptionControllerIT {
+
+  private static final Map<String, String> LABELS = Map.of("app", "web");
+
+  private final ManualClock clock = new ManualClock();
+  private MemoryStore store;
+  private KubeClient client;
+  private ControllerManager manager;
+  private Resources<Pod> pods;
+  private Resources<PodDisruptionBudget> budgets;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    store = new MemoryStore();
+    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
+    registry.bootstrap();
+    client = KubeClient.over(new InProcessTransport(registry));
+    pods = client.resources(Pod.class);
+    budgets = client.resources(PodDisruptionBudget.class);
+    manager =
+        new ControllerManager(ControllerContext.of(client, clock))
+            .register(DisruptionController.NAME, DisruptionController::new);
+    manager.start();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    manager.close();
+    client.close();
+    store.close();
+  }
+
+  private void readyPod(String name) {
+    Pod created =
+        pods.create(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withLabels(LABELS)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx")
+                .endContainer()
+                .endSpec()
+                .build());
+    pods.updateStatus(
+        new PodBuilder(created)
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build());
+  }
+
+  private PodDisruptionBudgetStatus status() {
+    return budgets.get("default", "web").orElseThrow().getStatus();
+  }
+
+  private void evict(String name) {
+    Eviction eviction =
+        new EvictionBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("default")
+            .endMetadata()
+            .build();
+    pods.createSubresource("default", name, "eviction", eviction);
+  }
+
+  @Test
+  void theBudgetStatusAllowsOneEvictionAndThenNone() {
+    for (String name : new String[] {"a", "b", "c"}) {
+      readyPod(name);
+    }
+    budgets.create(
+        new PodDisruptionBudgetBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withNamespace("default")
+            .endMetadata()
+            .withNewSpec()
+            .withMinAvailable(new IntOrString(2))
+            .withSelector(new LabelSelectorBuilder().withMatchLabels(LABELS).build())
+            .endSpec()
+            .build());
+
+    await()
+        .until(
+            () -> status() != null && Integer.valueOf(1).equals(status().getDisruptionsAllowed()));
+    PodDisruptionBudgetStatus s = status();
+    assertThat(s.getCurrentHealthy()).isEqualTo(3);
+    assertThat(s.getDesiredHealthy()).isEqualTo(2);
+    assertThat(s.getExpectedPods()).isEqualTo(3);
+    assertThat(s.getObservedGeneration()).isEqualTo(1L);
+    assertThat(s.getConditions())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getType()).isEqualTo("DisruptionAllowed");
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getReason()).isEqualTo("SufficientPods");
+            });
+
+    evict("a");
+
+    await()
+        .until(
+            () ->
+                pods.get("default", "a").isEmpty()
+                    && Integer.valueOf(2).equals(status().getCurrentHealthy())
+                    && Integer.valueOf(2).equals(status().getExpectedPods()));
+    assertThat(status().getDisruptionsAllowed()).isZero();
+    assertThat(status().getDisruptedPods()).as("the evicted pod is gone").isNullOrEmpty();
+    assertThat(status().getConditions().getFirst().getReason()).isEqualTo("InsufficientPods");
+
+    assertThatThrownBy(() -> evict("b"))
+        .isInstanceOfSatisfying(StatusError.class, e -> assertThat(e.code()).isEqualTo(429));
+  }
+}
