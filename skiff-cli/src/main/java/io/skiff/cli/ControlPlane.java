@@ -11,6 +11,7 @@ import io.skiff.node.NodeOptions;
 import io.skiff.node.NodeSimulator;
 import io.skiff.scheduler.Scheduler;
 import io.skiff.scheduler.SchedulerOptions;
+import java.time.Duration;
 
 /**
  * What runs beside the API server in {@code skiff up}: the controller manager, the scheduler and
@@ -37,13 +38,15 @@ final class ControlPlane implements AutoCloseable {
    * Starts everything against {@code server}; returns once the nodes are registered and the
    * controllers' caches have synced.
    */
-  static ControlPlane start(ApiServer server, Clock clock, NodeOptions nodeOptions)
+  static ControlPlane start(
+      ApiServer server, Clock clock, NodeOptions nodeOptions, Duration nodeMonitorGracePeriod)
       throws InterruptedException {
     ControlPlane cp = new ControlPlane(server);
     try {
       cp.nodes = NodeSimulator.start(cp.nodeClient, clock, nodeOptions);
       cp.scheduler = Scheduler.start(cp.schedulerClient, clock, SchedulerOptions.defaults());
-      cp.controllers = Controllers.all(ControllerContext.of(cp.controllerClient, clock));
+      cp.controllers =
+          Controllers.all(ControllerContext.of(cp.controllerClient, clock), nodeMonitorGracePeriod);
       cp.controllers.start();
       return cp;
     } catch (InterruptedException | RuntimeException e) {

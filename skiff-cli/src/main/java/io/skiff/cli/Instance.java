@@ -7,6 +7,7 @@ import io.skiff.apiserver.auth.Pki;
 import io.skiff.apiserver.auth.TokenAuthenticator;
 import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.clock.Clock;
+import io.skiff.controllers.Controllers;
 import io.skiff.node.NodeOptions;
 import io.skiff.store.Compactor;
 import io.skiff.store.StorageFailureException;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -52,7 +54,8 @@ final class Instance implements AutoCloseable {
       Path kubeconfig,
       StoreKind store,
       NodeOptions nodeOptions,
-      DefaultTolerationSeconds tolerations) {
+      DefaultTolerationSeconds tolerations,
+      Duration nodeMonitorGracePeriod) {
     Config {
       dataDir = dataDir.toAbsolutePath().normalize();
       kubeconfig =
@@ -61,11 +64,15 @@ final class Instance implements AutoCloseable {
               .normalize();
       nodeOptions = (nodeOptions == null ? NodeOptions.defaults() : nodeOptions).withNodes(nodes);
       tolerations = tolerations == null ? DefaultTolerationSeconds.DEFAULT : tolerations;
+      nodeMonitorGracePeriod =
+          nodeMonitorGracePeriod == null
+              ? Controllers.DEFAULT_NODE_MONITOR_GRACE_PERIOD
+              : nodeMonitorGracePeriod;
     }
 
     /** Upstream's defaults for everything the simulation and admission flags set. */
     Config(Path dataDir, int port, int nodes, Path kubeconfig, StoreKind store) {
-      this(dataDir, port, nodes, kubeconfig, store, null, null);
+      this(dataDir, port, nodes, kubeconfig, store, null, null, null);
     }
 
     Path dbFile() {
@@ -170,7 +177,8 @@ final class Instance implements AutoCloseable {
           "cannot write kubeconfig " + config.kubeconfig() + ": " + reason(e), e);
     }
     try {
-      register(ControlPlane.start(server, clock, config.nodeOptions()));
+      register(
+          ControlPlane.start(server, clock, config.nodeOptions(), config.nodeMonitorGracePeriod()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while starting the controllers", e);

@@ -132,6 +132,14 @@ final class UpCommand implements Callable<Integer> {
   Path imageCatalog;
 
   @Option(
+      names = "--node-monitor-grace-period",
+      paramLabel = "DURATION",
+      defaultValue = "40s",
+      description =
+          "A node whose lease is older turns Unknown and gets the unreachable taint. Default: 40s")
+  String nodeMonitorGracePeriod;
+
+  @Option(
       names = "--default-not-ready-toleration-seconds",
       paramLabel = "S",
       defaultValue = "300",
@@ -175,7 +183,14 @@ final class UpCommand implements Callable<Integer> {
     Instance instance =
         new Instance(
             new Instance.Config(
-                dataDir, port, nodes, kubeconfig, store, nodeOptions(), tolerations()),
+                dataDir,
+                port,
+                nodes,
+                kubeconfig,
+                store,
+                nodeOptions(),
+                tolerations(),
+                duration("--node-monitor-grace-period", nodeMonitorGracePeriod)),
             clock);
     AtomicBoolean serving = new AtomicBoolean();
     // Registered before start so that a signal during start-up still releases what was opened.
