@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A pod's QoS class, as upstream's {@code qos.GetPodQOS} computes it for status on create. */
 final class Qos {
@@ -16,8 +17,9 @@ final class Qos {
   static String of(Pod pod) {
     List<Container> all = new ArrayList<>();
     if (pod.getSpec() != null) {
-      all.addAll(pod.getSpec().getContainers());
-      all.addAll(pod.getSpec().getInitContainers());
+      // Absent lists arrive as null from in-process clients (fabric8 builders make them empty).
+      all.addAll(Objects.requireNonNullElse(pod.getSpec().getContainers(), List.of()));
+      all.addAll(Objects.requireNonNullElse(pod.getSpec().getInitContainers(), List.of()));
     }
     boolean any = false;
     boolean guaranteed = true;
