@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The pod subresources that act instead of storing: {@code binding}, which the scheduler posts to
@@ -185,7 +186,7 @@ public final class PodSubresources {
 
   private void decrement(String namespace, String budgetName, String podName, boolean dryRun) {
     ResourceType type = budgets.type();
-    java.util.function.UnaryOperator<HasMetadata> take =
+    UnaryOperator<HasMetadata> take =
         current -> {
           PodDisruptionBudget pdb = (PodDisruptionBudget) current;
           PodDisruptionBudgetStatus st =

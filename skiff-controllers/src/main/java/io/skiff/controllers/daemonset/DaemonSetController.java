@@ -161,22 +161,7 @@ public final class DaemonSetController extends QueueController {
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     this.podLister = podInformer.lister();
     podInformer.addEventHandler(
-        new ResourceEventHandler<Pod>() {
-          @Override
-          public void onAdd(Pod pod) {
-            addPod(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod oldPod, Pod newPod) {
-            updatePod(oldPod, newPod);
-          }
-
-          @Override
-          public void onDelete(Pod pod) {
-            deletePod(pod);
-          }
-        });
+        ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, this::deletePod));
 
     SharedInformer<Node> nodeInformer = ctx.informers().informerFor(Node.class);
     this.nodeLister = nodeInformer.lister();

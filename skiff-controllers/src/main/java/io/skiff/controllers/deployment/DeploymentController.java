@@ -56,22 +56,10 @@ public final class DeploymentController extends QueueController {
     podLister = pods.lister();
     d.addEventHandler(enqueueingHandler());
     rs.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ReplicaSet set) {
-            replicaSetChanged(null, set);
-          }
-
-          @Override
-          public void onUpdate(ReplicaSet old, ReplicaSet set) {
-            replicaSetChanged(old, set);
-          }
-
-          @Override
-          public void onDelete(ReplicaSet set) {
-            ownerOf(set).ifPresent(DeploymentController.this::enqueue);
-          }
-        });
+        ResourceEventHandler.<ReplicaSet>of(
+            set -> replicaSetChanged(null, set),
+            this::replicaSetChanged,
+            set -> ownerOf(set).ifPresent(this::enqueue)));
     pods.addEventHandler(
         new ResourceEventHandler<>() {
           @Override

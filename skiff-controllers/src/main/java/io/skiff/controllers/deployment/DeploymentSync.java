@@ -842,22 +842,17 @@ final class DeploymentSync {
     return JSON.valueToTree(normal(a)).equals(JSON.valueToTree(normal(b)));
   }
 
+  /** {@code s} as the wire has it: zero counts and empty conditions absent. */
   private static DeploymentStatus normal(DeploymentStatus s) {
     DeploymentStatus n = copy(s, DeploymentStatus.class);
     if (n.getConditions() != null && n.getConditions().isEmpty()) {
       n.setConditions(null);
     }
-    for (var setter :
-        List.<java.util.function.Consumer<DeploymentStatus>>of(
-            x -> x.setReplicas(omitZero(DeploymentUtil.value(x.getReplicas()))),
-            x -> x.setUpdatedReplicas(omitZero(DeploymentUtil.value(x.getUpdatedReplicas()))),
-            x -> x.setReadyReplicas(omitZero(DeploymentUtil.value(x.getReadyReplicas()))),
-            x -> x.setAvailableReplicas(omitZero(DeploymentUtil.value(x.getAvailableReplicas()))),
-            x ->
-                x.setUnavailableReplicas(
-                    omitZero(DeploymentUtil.value(x.getUnavailableReplicas()))))) {
-      setter.accept(n);
-    }
+    n.setReplicas(omitZero(DeploymentUtil.value(n.getReplicas())));
+    n.setUpdatedReplicas(omitZero(DeploymentUtil.value(n.getUpdatedReplicas())));
+    n.setReadyReplicas(omitZero(DeploymentUtil.value(n.getReadyReplicas())));
+    n.setAvailableReplicas(omitZero(DeploymentUtil.value(n.getAvailableReplicas())));
+    n.setUnavailableReplicas(omitZero(DeploymentUtil.value(n.getUnavailableReplicas())));
     return n;
   }
 

@@ -132,42 +132,12 @@ public final class JobController extends QueueController {
     SharedInformer<Job> jobInformer = ctx.informers().informerFor(Job.class);
     this.jobLister = jobInformer.lister();
     jobInformer.addEventHandler(
-        new ResourceEventHandler<Job>() {
-          @Override
-          public void onAdd(Job job) {
-            enqueue(job);
-          }
-
-          @Override
-          public void onUpdate(Job oldJob, Job newJob) {
-            updateJob(oldJob, newJob);
-          }
-
-          @Override
-          public void onDelete(Job job) {
-            deleteJob(job);
-          }
-        });
+        ResourceEventHandler.<Job>of(this::enqueue, this::updateJob, this::deleteJob));
 
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     this.podLister = podInformer.lister();
     podInformer.addEventHandler(
-        new ResourceEventHandler<Pod>() {
-          @Override
-          public void onAdd(Pod pod) {
-            addPod(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod oldPod, Pod newPod) {
-            updatePod(oldPod, newPod);
-          }
-
-          @Override
-          public void onDelete(Pod pod) {
-            deletePod(pod, true);
-          }
-        });
+        ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, pod -> deletePod(pod, true)));
   }
 
   /** The pod expectations of this controller; tests look at them. */

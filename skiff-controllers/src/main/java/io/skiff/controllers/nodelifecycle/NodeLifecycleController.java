@@ -128,22 +128,10 @@ public final class NodeLifecycleController extends QueueController {
     SharedInformer<Lease> leaseInformer = ctx.informers().informerFor(Lease.class);
     this.leaseLister = leaseInformer.lister();
     leaseInformer.addEventHandler(
-        new ResourceEventHandler<Lease>() {
-          @Override
-          public void onAdd(Lease lease) {
-            leaseChanged(lease);
-          }
-
-          @Override
-          public void onUpdate(Lease oldLease, Lease newLease) {
-            leaseChanged(newLease);
-          }
-
-          @Override
-          public void onDelete(Lease lease) {
-            leaseChanged(lease);
-          }
-        });
+        ResourceEventHandler.<Lease>of(
+            this::leaseChanged,
+            (oldLease, newLease) -> leaseChanged(newLease),
+            this::leaseChanged));
 
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     Taints.addNodeNameIndex(podInformer);

@@ -62,42 +62,16 @@ public final class TaintEvictionController extends QueueController {
     this.podLister = podInformer.lister();
     this.podIndexer = podInformer.indexer();
     podInformer.addEventHandler(
-        new ResourceEventHandler<Pod>() {
-          @Override
-          public void onAdd(Pod pod) {
-            podChanged(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod oldPod, Pod newPod) {
-            podChanged(newPod);
-          }
-
-          @Override
-          public void onDelete(Pod pod) {
-            scheduled.remove(KubeObjects.key(pod));
-          }
-        });
+        ResourceEventHandler.<Pod>of(
+            this::podChanged,
+            (oldPod, newPod) -> podChanged(newPod),
+            pod -> scheduled.remove(KubeObjects.key(pod))));
 
     SharedInformer<Node> nodeInformer = ctx.informers().informerFor(Node.class);
     this.nodeLister = nodeInformer.lister();
     nodeInformer.addEventHandler(
-        new ResourceEventHandler<Node>() {
-          @Override
-          public void onAdd(Node node) {
-            nodeChanged(null, node);
-          }
-
-          @Override
-          public void onUpdate(Node oldNode, Node newNode) {
-            nodeChanged(oldNode, newNode);
-          }
-
-          @Override
-          public void onDelete(Node node) {
-            nodeChanged(node, null);
-          }
-        });
+        ResourceEventHandler.<Node>of(
+            node -> nodeChanged(null, node), this::nodeChanged, node -> nodeChanged(node, null)));
   }
 
   /** When the pod of {@code key} is due to be evicted, if it is; tests look at it. */

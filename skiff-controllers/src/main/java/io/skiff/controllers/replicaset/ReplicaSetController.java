@@ -107,42 +107,12 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
     this.lister = informer.lister();
     this.indexer = informer.indexer();
     informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T object) {
-            enqueue(object);
-          }
-
-          @Override
-          public void onUpdate(T oldObject, T newObject) {
-            updateController(oldObject, newObject);
-          }
-
-          @Override
-          public void onDelete(T object) {
-            deleteController(object);
-          }
-        });
+        ResourceEventHandler.<T>of(this::enqueue, this::updateController, this::deleteController));
 
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     this.podLister = podInformer.lister();
     podInformer.addEventHandler(
-        new ResourceEventHandler<Pod>() {
-          @Override
-          public void onAdd(Pod pod) {
-            addPod(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod oldPod, Pod newPod) {
-            updatePod(oldPod, newPod);
-          }
-
-          @Override
-          public void onDelete(Pod pod) {
-            deletePod(pod);
-          }
-        });
+        ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, this::deletePod));
   }
 
   private static <T extends HasMetadata> void addControllerUidIndex(SharedInformer<T> informer) {

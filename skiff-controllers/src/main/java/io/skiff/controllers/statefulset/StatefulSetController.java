@@ -101,22 +101,7 @@ public final class StatefulSetController extends QueueController {
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     this.podLister = podInformer.lister();
     podInformer.addEventHandler(
-        new ResourceEventHandler<Pod>() {
-          @Override
-          public void onAdd(Pod pod) {
-            addPod(pod);
-          }
-
-          @Override
-          public void onUpdate(Pod oldPod, Pod newPod) {
-            updatePod(oldPod, newPod);
-          }
-
-          @Override
-          public void onDelete(Pod pod) {
-            deletePod(pod);
-          }
-        });
+        ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, this::deletePod));
 
     Lister<ControllerRevision> revisionLister =
         ctx.informers().informerFor(ControllerRevision.class).lister();

@@ -1,15 +1,8 @@
 package io.skiff.controllers.testing;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,10 +26,6 @@ import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
 import io.skiff.clock.Clock;
 import io.skiff.controllers.runtime.Times;
-import java.io.IOException;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +84,7 @@ public final class FakeKubeClient implements KubeClient {
 
   private final Clock clock;
   private final ResourceRegistry registry = ResourceRegistry.builtin();
-  private final ObjectMapper json = new ObjectCodec().mapper().copy().registerModule(microTime());
+  private final ObjectMapper json = new ObjectCodec().mapper();
   private final Map<String, TreeMap<String, HasMetadata>> stored = new HashMap<>();
   private final List<Action> actions = new ArrayList<>();
   private final List<Reactor> reactors = new ArrayList<>();
@@ -105,34 +94,6 @@ public final class FakeKubeClient implements KubeClient {
 
   public FakeKubeClient(Clock clock) {
     this.clock = clock;
-  }
-
-  /**
-   * {@code metav1.MicroTime} for the {@code ZonedDateTime} fields of fabric8's Lease, which the
-   * codec's mapper cannot write without Jackson's JSR-310 module.
-   */
-  private static SimpleModule microTime() {
-    DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
-    SimpleModule m = new SimpleModule("micro-time");
-    m.addSerializer(
-        ZonedDateTime.class,
-        new JsonSerializer<>() {
-          @Override
-          public void serialize(ZonedDateTime t, JsonGenerator g, SerializerProvider p)
-              throws IOException {
-            g.writeString(format.format(t.withZoneSameInstant(ZoneOffset.UTC)));
-          }
-        });
-    m.addDeserializer(
-        ZonedDateTime.class,
-        new JsonDeserializer<>() {
-          @Override
-          public ZonedDateTime deserialize(JsonParser p, DeserializationContext c)
-              throws IOException {
-            return ZonedDateTime.parse(p.getValueAsString());
-          }
-        });
-    return m;
   }
 
   /** Stores {@code object} as is (no action recorded); uid and resourceVersion are filled in. */
