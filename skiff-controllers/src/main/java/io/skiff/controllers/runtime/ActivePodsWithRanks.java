@@ -41,52 +41,71 @@ public final class ActivePodsWithRanks {
   public record Ranked(Pod pod, int rank) {}
 
   /**
+   * What the order reads of one pod, read once: a sort compares each pod about log2(n) times, and
+   * parsing its timestamps on every comparison made scale-downs of thousands of pods slow.
+   */
+  private record Facts(
+      Pod pod,
+      int rank,
+      boolean unassigned,
+      int phase,
+      boolean ready,
+      int deletionCost,
+      Instant readyTime,
+      int restarts,
+      Instant created,
+      String uid) {
+
+    static Facts of(Ranked r) {
+      Pod pod = r.pod();
+      boolean ready = PodUtil.isPodReady(pod);
+      return new Facts(
+          pod,
+          r.rank(),
+          nodeName(pod).isEmpty(),
+          PHASE_ORDINAL.getOrDefault(PodUtil.phase(pod), 0),
+          ready,
+          PodUtil.deletionCost(pod),
+          ready ? PodUtil.readyTime(pod) : null,
+          PodUtil.maxContainerRestarts(pod),
+          Times.parse(pod.getMetadata().getCreationTimestamp()),
+          pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid());
+    }
+  }
+
+  /**
    * Whether {@code a} is to be deleted before {@code b}.
    *
    * @param now the time ages are measured at; null to compare times without buckets
    */
   public static boolean less(Ranked a, Ranked b, Instant now) {
-    Pod pi = a.pod();
-    Pod pj = b.pod();
-    String ni = nodeName(pi);
-    String nj = nodeName(pj);
-    if (!ni.equals(nj) && (ni.isEmpty() || nj.isEmpty())) {
-      return ni.isEmpty();
+    return less(Facts.of(a), Facts.of(b), now);
+  }
+
+  private static boolean less(Facts i, Facts j, Instant now) {
+    if (i.unassigned() != j.unassigned()) {
+      return i.unassigned();
     }
-    int phi = PHASE_ORDINAL.getOrDefault(PodUtil.phase(pi), 0);
-    int phj = PHASE_ORDINAL.getOrDefault(PodUtil.phase(pj), 0);
-    if (phi != phj) {
-      return phi < phj;
+    if (i.phase() != j.phase()) {
+      return i.phase() < j.phase();
     }
-    boolean ri = PodUtil.isPodReady(pi);
-    boolean rj = PodUtil.isPodReady(pj);
-    if (ri != rj) {
-      return !ri;
+    if (i.ready() != j.ready()) {
+      return !i.ready();
     }
-    int ci = PodUtil.deletionCost(pi);
-    int cj = PodUtil.deletionCost(pj);
-    if (ci != cj) {
-      return ci < cj;
+    if (i.deletionCost() != j.deletionCost()) {
+      return i.deletionCost() < j.deletionCost();
     }
-    if (a.rank() != b.rank()) {
-      return a.rank() > b.rank();
+    if (i.rank() != j.rank()) {
+      return i.rank() > j.rank();
     }
-    if (ri && rj) {
-      Instant ti = PodUtil.readyTime(pi);
-      Instant tj = PodUtil.readyTime(pj);
-      if (!Objects.equals(ti, tj)) {
-        return newerFirst(ti, tj, pi, pj, now);
-      }
+    if (i.ready() && j.ready() && !Objects.equals(i.readyTime(), j.readyTime())) {
+      return newerFirst(i.readyTime(), j.readyTime(), i.uid(), j.uid(), now);
     }
-    int restartsI = PodUtil.maxContainerRestarts(pi);
-    int restartsJ = PodUtil.maxContainerRestarts(pj);
-    if (restartsI != restartsJ) {
-      return restartsI > restartsJ;
+    if (i.restarts() != j.restarts()) {
+      return i.restarts() > j.restarts();
     }
-    Instant createdI = Times.parse(pi.getMetadata().getCreationTimestamp());
-    Instant createdJ = Times.parse(pj.getMetadata().getCreationTimestamp());
-    if (!Objects.equals(createdI, createdJ)) {
-      return newerFirst(createdI, createdJ, pi, pj, now);
+    if (!Objects.equals(i.created(), j.created())) {
+      return newerFirst(i.created(), j.created(), i.uid(), j.uid(), now);
     }
     return false;
   }
@@ -101,13 +120,13 @@ public final class ActivePodsWithRanks {
       throw new IllegalArgumentException(
           pods.size() + " pods but " + ranks.size() + " ranks: they must pair up");
     }
-    List<Ranked> ranked = new ArrayList<>(pods.size());
+    List<Facts> facts = new ArrayList<>(pods.size());
     for (int i = 0; i < pods.size(); i++) {
-      ranked.add(new Ranked(pods.get(i), ranks.get(i)));
+      facts.add(Facts.of(new Ranked(pods.get(i), ranks.get(i))));
     }
-    List<Ranked> sorted = mergeSort(ranked, now);
+    List<Facts> sorted = mergeSort(facts, now);
     List<Pod> out = new ArrayList<>(sorted.size());
-    sorted.forEach(r -> out.add(r.pod()));
+    sorted.forEach(f -> out.add(f.pod()));
     return out;
   }
 
@@ -116,14 +135,14 @@ public final class ActivePodsWithRanks {
    * (rule 6 falls through on equal ready times but breaks ties by UID within a bucket), which Go's
    * sort tolerates and {@code List.sort} may reject with an exception; this sort accepts any order.
    */
-  private static List<Ranked> mergeSort(List<Ranked> items, Instant now) {
+  private static List<Facts> mergeSort(List<Facts> items, Instant now) {
     if (items.size() <= 1) {
       return new ArrayList<>(items);
     }
     int mid = items.size() / 2;
-    List<Ranked> left = mergeSort(items.subList(0, mid), now);
-    List<Ranked> right = mergeSort(items.subList(mid, items.size()), now);
-    List<Ranked> out = new ArrayList<>(items.size());
+    List<Facts> left = mergeSort(items.subList(0, mid), now);
+    List<Facts> right = mergeSort(items.subList(mid, items.size()), now);
+    List<Facts> out = new ArrayList<>(items.size());
     int i = 0;
     int j = 0;
     while (i < left.size() && j < right.size()) {
@@ -138,13 +157,13 @@ public final class ActivePodsWithRanks {
     return out;
   }
 
-  private static boolean newerFirst(Instant ti, Instant tj, Pod pi, Pod pj, Instant now) {
+  private static boolean newerFirst(Instant ti, Instant tj, String uidI, String uidJ, Instant now) {
     if (now == null || ti == null || tj == null) {
       return afterOrZero(ti, tj);
     }
     long rankDiff = log2Bucket(now, ti) - log2Bucket(now, tj);
     if (rankDiff == 0) {
-      return uid(pi).compareTo(uid(pj)) < 0;
+      return uidI.compareTo(uidJ) < 0;
     }
     return rankDiff < 0;
   }
@@ -172,9 +191,5 @@ public final class ActivePodsWithRanks {
     return pod.getSpec() == null || pod.getSpec().getNodeName() == null
         ? ""
         : pod.getSpec().getNodeName();
-  }
-
-  private static String uid(Pod pod) {
-    return pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
   }
 }
