@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -38,8 +38,10 @@ public final class Indexer<T extends HasMetadata> {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, T> items = new LinkedHashMap<>();
   private final Map<String, IndexFunction<? super T>> indexers = new LinkedHashMap<>();
-  // index name -> indexed value -> keys
-  private final Map<String, Map<String, Set<String>>> indices = new HashMap<>();
+  // index name -> indexed value -> key -> object. The objects sit in the index itself (not only
+  // their keys) so that byIndex, which controllers call on every sync, copies out a bucket without
+  // looking each key up again.
+  private final Map<String, Map<String, TreeMap<String, T>>> indices = new HashMap<>();
 
   public Indexer() {
     indexers.put(
@@ -63,7 +65,7 @@ public final class Indexer<T extends HasMetadata> {
         throw new IllegalArgumentException("index exists: " + name);
       }
       indexers.put(name, function);
-      Map<String, Set<String>> index = new HashMap<>();
+      Map<String, TreeMap<String, T>> index = new HashMap<>();
       indices.put(name, index);
       items.forEach((key, obj) -> addTo(index, function, key, obj));
     } finally {
@@ -173,13 +175,8 @@ public final class Indexer<T extends HasMetadata> {
   public List<T> byIndex(String indexName, String value) {
     lock.readLock().lock();
     try {
-      Map<String, Set<String>> index = index(indexName);
-      Set<String> keys = index.getOrDefault(value, Set.of());
-      List<T> out = new ArrayList<>(keys.size());
-      for (String key : keys) {
-        out.add(items.get(key));
-      }
-      return out;
+      TreeMap<String, T> bucket = index(indexName).get(value);
+      return bucket == null ? new ArrayList<>() : new ArrayList<>(bucket.values());
     } finally {
       lock.readLock().unlock();
     }
@@ -195,8 +192,8 @@ public final class Indexer<T extends HasMetadata> {
     }
   }
 
-  private Map<String, Set<String>> index(String indexName) {
-    Map<String, Set<String>> index = indices.get(indexName);
+  private Map<String, TreeMap<String, T>> index(String indexName) {
+    Map<String, TreeMap<String, T>> index = indices.get(indexName);
     if (index == null) {
       throw new IllegalArgumentException("no index " + indexName);
     }
@@ -208,13 +205,13 @@ public final class Indexer<T extends HasMetadata> {
   }
 
   private void addTo(
-      Map<String, Set<String>> index, IndexFunction<? super T> fn, String key, T obj) {
+      Map<String, TreeMap<String, T>> index, IndexFunction<? super T> fn, String key, T obj) {
     Collection<String> values = fn.values(obj);
     if (values == null) {
       return;
     }
     for (String v : values) {
-      index.computeIfAbsent(v, x -> new TreeSet<>()).add(key);
+      index.computeIfAbsent(v, x -> new TreeMap<>()).put(key, obj);
     }
   }
 
@@ -225,10 +222,10 @@ public final class Indexer<T extends HasMetadata> {
           if (values == null) {
             return;
           }
-          Map<String, Set<String>> index = indices.get(name);
+          Map<String, TreeMap<String, T>> index = indices.get(name);
           for (String v : values) {
-            Set<String> keys = index.get(v);
-            if (keys != null && keys.remove(key) && keys.isEmpty()) {
+            TreeMap<String, T> bucket = index.get(v);
+            if (bucket != null && bucket.remove(key) != null && bucket.isEmpty()) {
               index.remove(v);
             }
           }
