@@ -73,6 +73,15 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
   /** The index of the driven objects by the UID of their own controller (e.g. a Deployment). */
   public static final String CONTROLLER_UID_INDEX = "controllerUID";
 
+  /**
+   * Upstream's pod index ({@code AddPodControllerUIDIndexer}): pods by their controller's UID, and
+   * every pod without a controller under {@link #ORPHAN_POD_INDEX_KEY}. A sync reads its own pods
+   * and the orphans it might adopt, not every pod of the namespace.
+   */
+  static final String POD_CONTROLLER_UID_INDEX = "podControllerUID";
+
+  static final String ORPHAN_POD_INDEX_KEY = "_ORPHAN_POD";
+
   private final ReplicaSetKind<T> kind;
   private final Resources<T> objects;
   private final Resources<Pod> pods;
@@ -82,6 +91,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
   private final Lister<T> lister;
   private final Indexer<T> indexer;
   private final Lister<Pod> podLister;
+  private final Indexer<Pod> podIndexer;
 
   /** The ReplicaSet controller over {@code ctx}; what {@code ControllerManager.register} takes. */
   public static ReplicaSetController<ReplicaSet> create(ControllerContext ctx) {
@@ -110,6 +120,8 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
         ResourceEventHandler.<T>of(this::enqueue, this::updateController, this::deleteController));
 
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
+    addPodControllerUidIndex(podInformer);
+    this.podIndexer = podInformer.indexer();
     this.podLister = podInformer.lister();
     podInformer.addEventHandler(
         ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, this::deletePod));
@@ -124,6 +136,33 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
     } catch (IllegalArgumentException alreadyThere) {
       // Another controller of the same process indexed the shared informer the same way.
     }
+  }
+
+  private static void addPodControllerUidIndex(SharedInformer<Pod> informer) {
+    try {
+      informer.addIndex(
+          POD_CONTROLLER_UID_INDEX,
+          pod ->
+              List.of(
+                  ControllerRefs.controllerOf(pod)
+                      .map(OwnerReference::getUid)
+                      .orElse(ORPHAN_POD_INDEX_KEY)));
+    } catch (IllegalArgumentException alreadyThere) {
+      // The ReplicationController's twin of this controller shares the pod informer.
+    }
+  }
+
+  /** The pods {@code set} controls and the namespace's orphans: all a sync may claim. */
+  private List<Pod> claimablePods(HasMetadata set) {
+    String namespace = set.getMetadata().getNamespace();
+    List<Pod> out =
+        new ArrayList<>(podIndexer.byIndex(POD_CONTROLLER_UID_INDEX, set.getMetadata().getUid()));
+    for (Pod orphan : podIndexer.byIndex(POD_CONTROLLER_UID_INDEX, ORPHAN_POD_INDEX_KEY)) {
+      if (Objects.equals(namespace, orphan.getMetadata().getNamespace())) {
+        out.add(orphan);
+      }
+    }
+    return out;
   }
 
   /** The expectations of this controller; tests look at them. */
@@ -161,7 +200,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
               owner -> {
                 String key = KubeObjects.key(owner);
                 expectations.creationObserved(key);
-                enqueue(key);
+                enqueuePaced(key);
               });
       return;
     }
@@ -195,7 +234,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
       resolveControllerRef(newPod.getMetadata().getNamespace(), curRef.get())
           .ifPresent(
               owner -> {
-                enqueue(owner);
+                enqueuePaced(KubeObjects.key(owner));
                 ReplicaSet rs = kind.toReplicaSet(owner);
                 int minReady = ReplicaSetUtil.minReadySeconds(rs);
                 if (!PodUtil.isPodReady(oldPod) && PodUtil.isPodReady(newPod) && minReady > 0) {
@@ -221,7 +260,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
             owner -> {
               String key = KubeObjects.key(owner);
               expectations.deletionObserved(key, KubeObjects.key(pod));
-              enqueue(key);
+              enqueuePaced(key);
             });
   }
 
@@ -300,8 +339,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
       return Result.done();
     }
 
-    List<Pod> active =
-        PodUtil.filterActivePods(podLister.list(k.namespace(), LabelSelector.everything()));
+    List<Pod> active = PodUtil.filterActivePods(claimablePods(original));
     ControllerRefManager<Pod> refs =
         new ControllerRefManager<>(
             pods,

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ReplicationController;
@@ -213,12 +215,30 @@ class ReplicaSetControllerIT {
     // Make one pod ready: the three pending ones go first on scale-down.
     Pod keeper = podsOf("scaled").getFirst();
     runAndReady(keeper);
+    // The controller ranks pods from its cache: scale down only once it has seen the ready pod.
+    await().until(() -> Integer.valueOf(1).equals(rs("scaled").getStatus().getReadyReplicas()));
     scaleTo("scaled", 1);
     await().until(() -> podsOf("scaled").size() == 1);
     assertThat(podsOf("scaled").getFirst().getMetadata().getName())
         .isEqualTo(keeper.getMetadata().getName());
     await().until(() -> rs("scaled").getStatus().getReplicas() == 1);
     assertThat(rs("scaled").getStatus().getObservedGeneration()).isEqualTo(3L);
+  }
+
+  private static Pod orphan(String namespace) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("orphan")
+        .withNamespace(namespace)
+        .withLabels(Map.of("app", "adopt"))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("busybox")
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   @Test
@@ -228,25 +248,18 @@ class ReplicaSetControllerIT {
     Pod mine = podsControlledBy(owner).getFirst();
     runAndReady(mine);
 
+    // The same orphan in another namespace: out of reach, whatever its labels.
+    client
+        .resources(Namespace.class)
+        .create(new NamespaceBuilder().withNewMetadata().withName("other").endMetadata().build());
+    pods.create(orphan("other"));
     // An orphan with the selected labels: adopted, then the surplus (the pending orphan) deleted.
-    pods.create(
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("orphan")
-            .withNamespace("default")
-            .withLabels(Map.of("app", "adopt"))
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("c")
-            .withImage("busybox")
-            .endContainer()
-            .endSpec()
-            .build());
+    pods.create(orphan("default"));
     await().until(() -> pods.get("default", "orphan").isEmpty());
     assertThat(podsControlledBy(owner))
         .extracting(p -> p.getMetadata().getName())
         .containsExactly(mine.getMetadata().getName());
+    assertThat(ControllerRefs.controllerOf(pods.get("other", "orphan").orElseThrow())).isEmpty();
 
     // A pod relabelled out of the selector is released and replaced.
     pods.patch(

@@ -113,4 +113,63 @@ class QueueControllerTest {
     assertThat(c.synced).containsExactlyInAnyOrder("ns/a", "ns/b");
     assertThat(c.queue().isShuttingDown()).isTrue();
   }
+
+  /** A controller whose syncs take the time the test says, on the manual clock. */
+  private final class Costly extends QueueController {
+    volatile Duration cost = Duration.ZERO;
+
+    Costly() {
+      super("costly", clock);
+    }
+
+    @Override
+    protected Result sync(String key) {
+      clock.advance(cost);
+      return Result.done();
+    }
+  }
+
+  @Test
+  void aKeyWhoseSyncIsCheapIsQueuedAtOnceOnEveryEvent() throws Exception {
+    Costly c = new Costly();
+    c.cost = Duration.ofMillis(0);
+    c.enqueuePaced("ns/small");
+    c.processNextWorkItem();
+    c.enqueuePaced("ns/small");
+    assertThat(c.queue().length()).isEqualTo(1);
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void aKeyWhoseSyncIsCostlyWaitsFourTimesItsLastCostAndEventsMeanwhileShareThatSync()
+      throws Exception {
+    Costly c = new Costly();
+    c.cost = Duration.ofMillis(30);
+    c.enqueuePaced("ns/large");
+    assertThat(c.queue().length()).as("no cost known yet: at once").isEqualTo(1);
+    c.processNextWorkItem();
+
+    c.enqueuePaced("ns/large");
+    c.enqueuePaced("ns/large");
+    assertThat(c.queue().length()).isZero();
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofMillis(120));
+    clock.advance(Duration.ofMillis(120));
+    assertThat(c.queue().length()).isEqualTo(1);
+
+    // Cheap again (the set shrank): back to syncing on every event.
+    c.cost = Duration.ZERO;
+    c.processNextWorkItem();
+    c.enqueuePaced("ns/large");
+    assertThat(c.queue().length()).isEqualTo(1);
+  }
+
+  @Test
+  void thePauseIsAtMostASecond() throws Exception {
+    Costly c = new Costly();
+    c.cost = Duration.ofSeconds(2);
+    c.enqueue("ns/huge");
+    c.processNextWorkItem();
+    c.enqueuePaced("ns/huge");
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(1));
+  }
 }
