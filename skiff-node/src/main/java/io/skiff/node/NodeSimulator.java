@@ -86,6 +86,10 @@ public final class NodeSimulator implements AutoCloseable {
   private final SharedInformer<Pod> podInformer;
   private final SharedInformer<Node> nodeInformer;
   private final WorkQueue<Key> queue;
+  // Node status and leases have their own queue and worker, as a kubelet's status and lease loops
+  // are their own goroutines: behind thousands of pod syncs a heartbeat would come too late, and
+  // the node lifecycle controller would call a busy node dead.
+  private final WorkQueue<Key> heartbeats;
   private final List<Thread> workers = new ArrayList<>();
   private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
@@ -109,6 +113,7 @@ public final class NodeSimulator implements AutoCloseable {
             pods, null, ListOptions.fieldSelector("spec.nodeName!="), clock, Duration.ZERO);
     this.nodeInformer = new SharedInformer<>(nodes, clock, Duration.ZERO);
     this.queue = new WorkQueue<>(clock, RateLimiter.defaultControllerRateLimiter(clock));
+    this.heartbeats = new WorkQueue<>(clock, RateLimiter.defaultControllerRateLimiter(clock));
   }
 
   /**
@@ -158,17 +163,17 @@ public final class NodeSimulator implements AutoCloseable {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(Node node) {
-            queue.add(new NodeKey(node.getMetadata().getName()));
+            heartbeats.add(new NodeKey(node.getMetadata().getName()));
           }
 
           @Override
           public void onUpdate(Node oldNode, Node newNode) {
-            queue.add(new NodeKey(newNode.getMetadata().getName()));
+            heartbeats.add(new NodeKey(newNode.getMetadata().getName()));
           }
 
           @Override
           public void onDelete(Node node) {
-            queue.add(new NodeKey(node.getMetadata().getName()));
+            heartbeats.add(new NodeKey(node.getMetadata().getName()));
           }
         });
     nodeInformer.start();
@@ -188,8 +193,9 @@ public final class NodeSimulator implements AutoCloseable {
       }
     }
     for (int i = 0; i < options.workers(); i++) {
-      workers.add(Thread.ofVirtual().name("skiff-node-worker-" + i).start(this::work));
+      workers.add(Thread.ofVirtual().name("skiff-node-worker-" + i).start(() -> work(queue)));
     }
+    workers.add(Thread.ofVirtual().name("skiff-node-heartbeat").start(() -> work(heartbeats)));
     registerAll();
   }
 
@@ -257,7 +263,7 @@ public final class NodeSimulator implements AutoCloseable {
    * Lets tests and benchmarks on a manual clock know when to move time on.
    */
   boolean idle() {
-    return queue.length() == 0 && inHand.get() == 0;
+    return queue.length() == 0 && heartbeats.length() == 0 && inHand.get() == 0;
   }
 
   /** Stops every simulated kubelet; the objects stay as they are. */
@@ -265,6 +271,7 @@ public final class NodeSimulator implements AutoCloseable {
   public void close() {
     closed = true;
     queue.shutDown();
+    heartbeats.shutDown();
     podInformer.stop();
     nodeInformer.stop();
     for (Thread t : workers) {
@@ -282,11 +289,11 @@ public final class NodeSimulator implements AutoCloseable {
 
   // ---- the work loop ----
 
-  private void work() {
+  private void work(WorkQueue<Key> from) {
     while (!closed) {
       Optional<Key> next;
       try {
-        next = queue.get();
+        next = from.get();
       } catch (InterruptedException e) {
         return;
       }
@@ -301,20 +308,20 @@ public final class NodeSimulator implements AutoCloseable {
           case NodeKey k -> syncNode(k.name());
           case LeaseKey k -> renewLease(k.name());
         }
-        queue.forget(key);
+        from.forget(key);
       } catch (StatusError e) {
         // Conflicts and the like are routine; a server error is worth seeing.
         System.Logger.Level level =
             e.code() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
         log.log(level, () -> "retrying " + key + ": " + e.getMessage());
-        queue.addRateLimited(key);
+        from.addRateLimited(key);
       } catch (RuntimeException e) {
         if (!closed) {
           log.log(System.Logger.Level.WARNING, "syncing " + key + " failed; retrying", e);
-          queue.addRateLimited(key);
+          from.addRateLimited(key);
         }
       } finally {
-        queue.done(key);
+        from.done(key);
         inHand.decrementAndGet();
       }
     }
@@ -440,13 +447,13 @@ public final class NodeSimulator implements AutoCloseable {
     }
     if (adopting || resumed) {
       agent.registered = true;
-      queue.add(new LeaseKey(name));
+      heartbeats.add(new LeaseKey(name));
       for (Pod p : podInformer.indexer().byIndex(BY_NODE, name)) {
         queue.add(podKey(p));
       }
     }
     long nextReport = agent.lastStatusReport + STATUS_REPORT_INTERVAL.toMillis() - now;
-    queue.addAfter(new NodeKey(name), Duration.ofMillis(Math.max(1, nextReport)));
+    heartbeats.addAfter(new NodeKey(name), Duration.ofMillis(Math.max(1, nextReport)));
   }
 
   /** Gives a node found in the API what a kubelet adds to its own: labels, a pod range. */
@@ -591,7 +598,7 @@ public final class NodeSimulator implements AutoCloseable {
       // The first renewal after registration is moved by a per-node offset, which then holds.
       next = Duration.ofMillis(RENEW_INTERVAL.toMillis() - jitter(name, RENEW_INTERVAL));
     }
-    queue.addAfter(new LeaseKey(name), next);
+    heartbeats.addAfter(new LeaseKey(name), next);
   }
 
   private static Lease lease(NodeAgent agent, Lease current, ZonedDateTime now) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -12,12 +13,21 @@ import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.skiff.api.ResourceType;
 import io.skiff.api.patch.PatchType;
+import io.skiff.client.ListOptions;
+import io.skiff.client.ListPage;
+import io.skiff.client.Watch;
+import io.skiff.client.Watcher;
+import io.skiff.client.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +179,119 @@ class NodeLifecycleTest {
       Instant due = first.get(i).plusSeconds(10);
       assertThat(renewTime("skiff-node-" + (i + 1)))
           .isBetween(due, due.plus(Duration.ofMillis(999)));
+    }
+  }
+
+  @Test
+  void leasesAreRenewedWhileEveryPodWorkerIsStuck() throws InterruptedException {
+    cluster.close();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stuck = new CountDownLatch(1);
+    cluster = new SimCluster(t -> new PodStatusHeld(t, stuck, release));
+    try {
+      cluster.start(cluster.options().withNodes(1).withWorkers(1));
+      eventually(
+          () -> cluster.leases.get(NodeSimulator.LEASE_NAMESPACE, "skiff-node-1").isPresent());
+      cluster.pods.create(pod("p", "skiff-node-1"));
+      assertThat(stuck.await(10, TimeUnit.SECONDS))
+          .as("the pod worker is in a status write")
+          .isTrue();
+
+      cluster.clock.advance(Duration.ofSeconds(11));
+      // A kubelet's lease loop does not wait for its pod workers.
+      eventually(() -> renewTime("skiff-node-1").isAfter(T0));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /** Holds every pod status write until released: a pod worker stuck on a slow API call. */
+  private static final class PodStatusHeld implements Transport {
+    private final Transport delegate;
+    private final CountDownLatch stuck;
+    private final CountDownLatch release;
+
+    PodStatusHeld(Transport delegate, CountDownLatch stuck, CountDownLatch release) {
+      this.delegate = delegate;
+      this.stuck = stuck;
+      this.release = release;
+    }
+
+    @Override
+    public HasMetadata get(ResourceType type, String namespace, String name) {
+      return delegate.get(type, namespace, name);
+    }
+
+    @Override
+    public ListPage<HasMetadata> list(ResourceType type, String namespace, ListOptions options) {
+      return delegate.list(type, namespace, options);
+    }
+
+    @Override
+    public HasMetadata create(ResourceType type, String namespace, HasMetadata object) {
+      return delegate.create(type, namespace, object);
+    }
+
+    @Override
+    public HasMetadata update(
+        ResourceType type, String namespace, String name, HasMetadata object, boolean status) {
+      if (status && type.plural().equals("pods")) {
+        stuck.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      return delegate.update(type, namespace, name, object, status);
+    }
+
+    @Override
+    public HasMetadata patch(
+        ResourceType type,
+        String namespace,
+        String name,
+        PatchType patchType,
+        String body,
+        boolean status) {
+      return delegate.patch(type, namespace, name, patchType, body, status);
+    }
+
+    @Override
+    public void delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+      delegate.delete(type, namespace, name, options);
+    }
+
+    @Override
+    public Watch watch(
+        ResourceType type,
+        String namespace,
+        ListOptions options,
+        long fromResourceVersion,
+        Watcher<HasMetadata> watcher) {
+      return delegate.watch(type, namespace, options, fromResourceVersion, watcher);
+    }
+
+    @Override
+    public Scale getScale(ResourceType type, String namespace, String name) {
+      return delegate.getScale(type, namespace, name);
+    }
+
+    @Override
+    public Scale updateScale(ResourceType type, String namespace, String name, Scale scale) {
+      return delegate.updateScale(type, namespace, name, scale);
+    }
+
+    @Override
+    public void createSubresource(
+        ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
+      delegate.createSubresource(type, namespace, name, subresource, body);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
     }
   }
 

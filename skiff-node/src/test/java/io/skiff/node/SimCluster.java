@@ -13,6 +13,7 @@ import io.skiff.apiserver.registry.Registry;
 import io.skiff.client.KubeClient;
 import io.skiff.client.Resources;
 import io.skiff.client.events.EventRecorder;
+import io.skiff.client.transport.Transport;
 import io.skiff.clock.ManualClock;
 import io.skiff.store.memory.MemoryStore;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A real registry behind the in-process transport, a manual clock shared by the registry and the
@@ -47,10 +49,15 @@ final class SimCluster implements AutoCloseable {
   NodeSimulator sim;
 
   SimCluster() {
+    this(UnaryOperator.identity());
+  }
+
+  /** A cluster whose simulator talks through {@code wrap} of the in-process transport. */
+  SimCluster(UnaryOperator<Transport> wrap) {
     ObjectCodec codec = new ObjectCodec();
     Registry registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
     registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
+    client = KubeClient.over(wrap.apply(new InProcessTransport(registry)));
     pods = client.resources(Pod.class);
     nodes = client.resources(Node.class);
     leases = client.resources(Lease.class);
