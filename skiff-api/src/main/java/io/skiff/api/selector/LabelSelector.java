@@ -21,7 +21,8 @@ public final class LabelSelector {
       values = Set.copyOf(values);
     }
 
-    boolean matches(Map<String, String> labels) {
+    /** Whether {@code labels} (not null) satisfy the requirement. */
+    public boolean matches(Map<String, String> labels) {
       String v = labels.get(key);
       return switch (operator) {
         case EQUALS, IN -> v != null && values.contains(v);
@@ -127,7 +128,6 @@ public final class LabelSelector {
 
   private static Requirement expression(LabelSelectorRequirement e) {
     LabelRules.checkKey(e.getKey());
-    List<String> values = e.getValues() == null ? List.of() : e.getValues();
     Operator op =
         switch (e.getOperator() == null ? "" : e.getOperator()) {
           case "In" -> Operator.IN;
@@ -138,14 +138,51 @@ public final class LabelSelector {
               throw new SelectorException(
                   "\"" + e.getOperator() + "\" is not a valid label selector operator");
         };
-    if ((op == Operator.IN || op == Operator.NOT_IN) && values.isEmpty()) {
-      throw new SelectorException("for 'in', 'notin' operators, values set can't be empty");
-    }
-    if ((op == Operator.EXISTS || op == Operator.DOES_NOT_EXIST) && !values.isEmpty()) {
-      throw new SelectorException("values set must be empty for exists and does not exist");
+    return requirement(e.getKey(), op, e.getValues() == null ? List.of() : e.getValues());
+  }
+
+  /**
+   * One requirement, checked as upstream's {@code labels.NewRequirement} checks it: the key and
+   * values must be valid label keys and values, {@code In} and {@code NotIn} need values, {@code
+   * Exists} and {@code DoesNotExist} none, {@code Gt} and {@code Lt} one integer, and equality one
+   * value.
+   *
+   * @throws SelectorException for the first problem found
+   */
+  public static Requirement requirement(String key, Operator operator, List<String> values) {
+    LabelRules.checkKey(key);
+    switch (operator) {
+      case IN, NOT_IN -> {
+        if (values.isEmpty()) {
+          throw new SelectorException("for 'in', 'notin' operators, values set can't be empty");
+        }
+      }
+      case EQUALS, NOT_EQUALS -> {
+        if (values.size() != 1) {
+          throw new SelectorException("exact-match compatibility requires one single value");
+        }
+      }
+      case EXISTS, DOES_NOT_EXIST -> {
+        if (!values.isEmpty()) {
+          throw new SelectorException("values set must be empty for exists and does not exist");
+        }
+      }
+      case GREATER_THAN, LESS_THAN -> {
+        if (values.size() != 1) {
+          throw new SelectorException("for 'Gt', 'Lt' operators, exactly one value is required");
+        }
+        try {
+          Long.parseLong(values.getFirst());
+        } catch (NumberFormatException e) {
+          throw new SelectorException(
+              "for 'Gt', 'Lt' operators, the value must be an integer: \""
+                  + values.getFirst()
+                  + "\"");
+        }
+      }
     }
     values.forEach(LabelRules::checkValue);
-    return new Requirement(e.getKey(), op, Set.copyOf(values));
+    return new Requirement(key, operator, Set.copyOf(values));
   }
 
   public boolean matches(Map<String, String> labels) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,41 @@ class SelectorTest {
         .hasMessageStartingWith("invalid label key \"-bad\": name part must consist of");
     assertThatThrownBy(() -> LabelSelector.parse("a=-x-"))
         .hasMessageStartingWith("invalid label value: \"-x-\"");
+  }
+
+  /** Upstream's {@code labels.NewRequirement}, which node affinity terms are parsed with. */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "app|IN|''|for 'in', 'notin' operators, values set can't be empty",
+        "app|NOT_IN|''|for 'in', 'notin' operators, values set can't be empty",
+        "app|EQUALS|a,b|exact-match compatibility requires one single value",
+        "app|NOT_EQUALS|''|exact-match compatibility requires one single value",
+        "app|EXISTS|a|values set must be empty for exists and does not exist",
+        "app|DOES_NOT_EXIST|a|values set must be empty for exists and does not exist",
+        "n|GREATER_THAN|1,2|for 'Gt', 'Lt' operators, exactly one value is required",
+        "n|LESS_THAN|x|for 'Gt', 'Lt' operators, the value must be an integer: \"x\"",
+        "-bad|EXISTS|''|invalid label key \"-bad\": name part must consist of",
+        "app|IN|ok,-x-|invalid label value: \"-x-\"",
+      })
+  void requirementsAreCheckedAsUpstream(
+      String key, LabelSelector.Operator op, String values, String message) {
+    List<String> list = values.isEmpty() ? List.of() : List.of(values.split(","));
+    assertThatThrownBy(() -> LabelSelector.requirement(key, op, list))
+        .isInstanceOf(SelectorException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void aCheckedRequirementMatches() {
+    var gt =
+        LabelSelector.requirement("replicas", LabelSelector.Operator.GREATER_THAN, List.of("2"));
+    assertThat(gt.matches(LABELS)).isTrue();
+    assertThat(gt.matches(Map.of())).isFalse();
+    var in = LabelSelector.requirement("app", LabelSelector.Operator.IN, List.of("db", "web"));
+    assertThat(in.matches(LABELS)).isTrue();
+    assertThat(in).hasToString("app in (db,web)");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.skiff.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.skiff.api.scheduling.Tolerations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,36 +51,10 @@ public record DefaultTolerationSeconds(long notReadySeconds, long unreachableSec
     pod.getSpec().setTolerations(tolerations);
   }
 
-  /**
-   * Whether some toleration already covers {@code key}'s NoExecute taint; upstream asks whether it
-   * tolerates a taint with that key and effect, so {@code operator: Exists} without a key counts.
-   */
+  /** Whether some toleration already tolerates {@code key}'s NoExecute taint. */
   private static boolean tolerates(List<Toleration> tolerations, String key) {
-    for (Toleration t : tolerations) {
-      String effect = t.getEffect();
-      boolean effectMatches = effect == null || effect.isEmpty() || "NoExecute".equals(effect);
-      if (!effectMatches) {
-        continue;
-      }
-      String k = t.getKey();
-      if (k == null || k.isEmpty()) {
-        if ("Exists".equals(t.getOperator())) {
-          return true;
-        }
-        continue;
-      }
-      if (!k.equals(key)) {
-        continue;
-      }
-      if ("Exists".equals(t.getOperator())) {
-        return true;
-      }
-      // Equal (the default operator) against a taint whose value is empty.
-      if (t.getValue() == null || t.getValue().isEmpty()) {
-        return true;
-      }
-    }
-    return false;
+    return Tolerations.tolerationsTolerateTaint(
+        tolerations, new Taint("NoExecute", key, null, null));
   }
 
   private static Toleration toleration(String key, long seconds) {

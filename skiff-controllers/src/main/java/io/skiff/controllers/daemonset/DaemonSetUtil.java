@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.skiff.api.scheduling.NodeSelectors;
+import io.skiff.api.scheduling.Tolerations;
 import io.skiff.controllers.runtime.Times;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The pure parts of upstream's {@code pkg/controller/daemon} and {@code daemon/util}: where a
@@ -46,9 +47,6 @@ public final class DaemonSetUtil {
   /** The annotation through which apps/v1 carries the DaemonSet's template generation. */
   public static final String TEMPLATE_GENERATION_ANNOTATION =
       "deprecated.daemonset.template.generation";
-
-  /** The only field {@code matchFields} selects on: the node's name. */
-  public static final String NODE_NAME_FIELD = "metadata.name";
 
   private static final String NO_EXECUTE = "NoExecute";
   private static final String NO_SCHEDULE = "NoSchedule";
@@ -140,7 +138,8 @@ public final class DaemonSetUtil {
    */
   static Affinity replaceNodeNameAffinity(Affinity affinity, String nodeName) {
     NodeSelectorRequirement req =
-        new NodeSelectorRequirement(NODE_NAME_FIELD, "In", new ArrayList<>(List.of(nodeName)));
+        new NodeSelectorRequirement(
+            NodeSelectors.NODE_NAME_FIELD, "In", new ArrayList<>(List.of(nodeName)));
     NodeSelectorTerm term = new NodeSelectorTerm(null, new ArrayList<>(List.of(req)));
     if (affinity == null) {
       affinity = new Affinity();
@@ -187,7 +186,7 @@ public final class DaemonSetUtil {
       return Optional.empty();
     }
     for (NodeSelectorRequirement r : terms.getFirst().getMatchFields()) {
-      if (NODE_NAME_FIELD.equals(r.getKey())
+      if (NodeSelectors.NODE_NAME_FIELD.equals(r.getKey())
           && "In".equals(r.getOperator())
           && r.getValues() != null
           && r.getValues().size() == 1) {
@@ -314,141 +313,25 @@ public final class DaemonSetUtil {
     }
     spec.setNodeName(nodeName);
     addOrUpdateDaemonPodTolerations(spec);
-    if (!matchesNodeSelectorAndAffinity(spec, node)) {
+    if (!NodeSelectors.required(spec).matches(node)) {
       return new Placement(false, false);
     }
     List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    if (taints == null) {
-      taints = List.of();
-    }
     List<Toleration> tolerations = spec.getTolerations();
     boolean untolerated =
-        firstUntolerated(
-            taints,
-            tolerations,
-            t -> NO_EXECUTE.equals(t.getEffect()) || NO_SCHEDULE.equals(t.getEffect()));
+        Tolerations.findMatchingUntoleratedTaint(
+                taints,
+                tolerations,
+                t -> NO_EXECUTE.equals(t.getEffect()) || NO_SCHEDULE.equals(t.getEffect()))
+            .isPresent();
     if (untolerated) {
       boolean untoleratedNoExecute =
-          firstUntolerated(taints, tolerations, t -> NO_EXECUTE.equals(t.getEffect()));
+          Tolerations.findMatchingUntoleratedTaint(
+                  taints, tolerations, t -> NO_EXECUTE.equals(t.getEffect()))
+              .isPresent();
       return new Placement(false, !untoleratedNoExecute);
     }
     return new Placement(true, true);
-  }
-
-  private static boolean firstUntolerated(
-      List<Taint> taints, List<Toleration> tolerations, Predicate<Taint> applies) {
-    for (Taint taint : taints) {
-      if (applies.test(taint) && tolerations.stream().noneMatch(t -> tolerates(t, taint))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@code Toleration.ToleratesTaint}. */
-  static boolean tolerates(Toleration toleration, Taint taint) {
-    String effect = toleration.getEffect();
-    if (effect != null && !effect.isEmpty() && !effect.equals(taint.getEffect())) {
-      return false;
-    }
-    String key = toleration.getKey();
-    if (key != null && !key.isEmpty() && !key.equals(taint.getKey())) {
-      return false;
-    }
-    String op = toleration.getOperator();
-    if (op == null || op.isEmpty() || op.equals("Equal")) {
-      return nz(toleration.getValue()).equals(nz(taint.getValue()));
-    }
-    return op.equals("Exists");
-  }
-
-  /**
-   * The node matches the pod's {@code nodeSelector} and one of its required affinity terms (terms
-   * ORed, requirements ANDed; an empty or malformed term matches nothing).
-   */
-  static boolean matchesNodeSelectorAndAffinity(PodSpec spec, Node node) {
-    Map<String, String> labels =
-        node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-    if (spec.getNodeSelector() != null) {
-      for (Map.Entry<String, String> e : spec.getNodeSelector().entrySet()) {
-        if (!Objects.equals(e.getValue(), labels.get(e.getKey()))) {
-          return false;
-        }
-      }
-    }
-    if (spec.getAffinity() == null
-        || spec.getAffinity().getNodeAffinity() == null
-        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-            == null) {
-      return true;
-    }
-    List<NodeSelectorTerm> terms =
-        spec.getAffinity()
-            .getNodeAffinity()
-            .getRequiredDuringSchedulingIgnoredDuringExecution()
-            .getNodeSelectorTerms();
-    if (terms == null) {
-      return false;
-    }
-    for (NodeSelectorTerm term : terms) {
-      if (termMatches(term, labels, node.getMetadata().getName())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean termMatches(
-      NodeSelectorTerm term, Map<String, String> labels, String nodeName) {
-    List<NodeSelectorRequirement> exprs =
-        term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
-    List<NodeSelectorRequirement> fields =
-        term.getMatchFields() == null ? List.of() : term.getMatchFields();
-    if (exprs.isEmpty() && fields.isEmpty()) {
-      return false;
-    }
-    for (NodeSelectorRequirement r : exprs) {
-      if (!labelRequirementMatches(r, labels)) {
-        return false;
-      }
-    }
-    for (NodeSelectorRequirement r : fields) {
-      List<String> values = r.getValues() == null ? List.of() : r.getValues();
-      String op = nz(r.getOperator());
-      if (values.size() != 1 || !(op.equals("In") || op.equals("NotIn"))) {
-        return false;
-      }
-      String value = NODE_NAME_FIELD.equals(r.getKey()) ? nz(nodeName) : "";
-      if (value.equals(values.getFirst()) != op.equals("In")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean labelRequirementMatches(
-      NodeSelectorRequirement r, Map<String, String> labels) {
-    List<String> values = r.getValues() == null ? List.of() : r.getValues();
-    String v = labels.get(r.getKey());
-    return switch (nz(r.getOperator())) {
-      case "In" -> !values.isEmpty() && v != null && values.contains(v);
-      case "NotIn" -> !values.isEmpty() && (v == null || !values.contains(v));
-      case "Exists" -> values.isEmpty() && labels.containsKey(r.getKey());
-      case "DoesNotExist" -> values.isEmpty() && !labels.containsKey(r.getKey());
-      case "Gt", "Lt" -> {
-        if (values.size() != 1 || v == null) {
-          yield false;
-        }
-        try {
-          long want = Long.parseLong(values.getFirst());
-          long have = Long.parseLong(v);
-          yield "Gt".equals(r.getOperator()) ? have > want : have < want;
-        } catch (NumberFormatException e) {
-          yield false;
-        }
-      }
-      default -> false;
-    };
   }
 
   static String nz(String s) {

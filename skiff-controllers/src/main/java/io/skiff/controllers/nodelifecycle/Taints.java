@@ -4,13 +4,13 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.skiff.api.scheduling.Tolerations;
 import io.skiff.client.informer.SharedInformer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
-/** Taint keys and toleration matching, as upstream's {@code v1helper} and taint utilities. */
+/** Taint keys and the toleration time of NoExecute taints, as upstream's taint utilities. */
 final class Taints {
 
   private Taints() {}
@@ -58,27 +58,6 @@ final class Taints {
         : pod.getSpec().getTolerations();
   }
 
-  /** Upstream's {@code Toleration.ToleratesTaint}. */
-  static boolean tolerates(Toleration toleration, Taint taint) {
-    String effect = toleration.getEffect();
-    if (effect != null && !effect.isEmpty() && !effect.equals(taint.getEffect())) {
-      return false;
-    }
-    String key = toleration.getKey();
-    if (key != null && !key.isEmpty() && !key.equals(taint.getKey())) {
-      return false;
-    }
-    String operator = toleration.getOperator();
-    if (operator == null || operator.isEmpty() || operator.equals("Equal")) {
-      return Objects.equals(emptyIfNull(toleration.getValue()), emptyIfNull(taint.getValue()));
-    }
-    return operator.equals("Exists");
-  }
-
-  private static String emptyIfNull(String s) {
-    return s == null ? "" : s;
-  }
-
   /**
    * How long the pod may stay with these NoExecute taints (upstream's {@code
    * getMatchingTolerations} and {@code getMinTolerationTime}): empty when it tolerates them for
@@ -86,23 +65,15 @@ final class Taints {
    * the first toleration matching each taint.
    */
   static Optional<Duration> tolerationTime(List<Toleration> tolerations, List<Taint> taints) {
+    Optional<List<Toleration>> matching = Tolerations.matchingTolerations(taints, tolerations);
+    if (matching.isEmpty()) {
+      return Optional.of(Duration.ZERO);
+    }
     long min = -1;
-    for (Taint taint : taints) {
-      boolean tolerated = false;
-      for (Toleration t : tolerations) {
-        if (!tolerates(t, taint)) {
-          continue;
-        }
-        tolerated = true;
-        if (t.getTolerationSeconds() != null) {
-          long seconds = Math.max(0, t.getTolerationSeconds());
-          min = min < 0 ? seconds : Math.min(min, seconds);
-        }
-        // Upstream uses the first toleration that matches a taint, not the most lenient.
-        break;
-      }
-      if (!tolerated) {
-        return Optional.of(Duration.ZERO);
+    for (Toleration t : matching.get()) {
+      if (t.getTolerationSeconds() != null) {
+        long seconds = Math.max(0, t.getTolerationSeconds());
+        min = min < 0 ? seconds : Math.min(min, seconds);
       }
     }
     return min < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(min));

@@ -10,24 +10,18 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
 import io.skiff.api.patch.PatchType;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
 import io.skiff.client.EventType;
-import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
 import io.skiff.client.Resources;
 import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
 import io.skiff.clock.Clock;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.PodUtil;
 import io.skiff.controllers.runtime.Times;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -35,9 +29,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DaemonSet controller against the in-process API server, with Node objects created through the
@@ -48,36 +42,21 @@ class DaemonSetControllerIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private MemoryStore store;
-  private KubeClient client;
-  private ControllerManager manager;
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess().controller(DaemonSetController.NAME, DaemonSetController::new);
+
   private Resources<DaemonSet> daemonSets;
   private Resources<Pod> pods;
   private Resources<Node> nodes;
   private Resources<ControllerRevision> revisions;
 
   @BeforeEach
-  void start() throws Exception {
-    store = new MemoryStore();
-    Registry registry =
-        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
-    daemonSets = client.resources(DaemonSet.class);
-    pods = client.resources(Pod.class);
-    nodes = client.resources(Node.class);
-    revisions = client.resources(ControllerRevision.class);
-    manager =
-        new ControllerManager(ControllerContext.of(client, Clock.system()))
-            .register(DaemonSetController.NAME, DaemonSetController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stop() {
-    manager.close();
-    client.close();
-    store.close();
+  void resources() {
+    daemonSets = cluster.resources(DaemonSet.class);
+    pods = cluster.resources(Pod.class);
+    nodes = cluster.resources(Node.class);
+    revisions = cluster.resources(ControllerRevision.class);
   }
 
   private void node(String name, Map<String, String> labels) {

@@ -6,25 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.skiff.api.ResourceRegistry;
-import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.patch.PatchType;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
-import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
 import io.skiff.client.Resources;
-import io.skiff.clock.Clock;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Deployment controller against the in-process API server. No ReplicaSet controller runs: the
@@ -32,32 +24,17 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentControllerIT {
 
-  private MemoryStore store;
-  private KubeClient client;
-  private ControllerManager manager;
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess().controller(DeploymentController.NAME, DeploymentController::new);
+
   private Resources<Deployment> deployments;
   private Resources<ReplicaSet> replicaSets;
 
   @BeforeEach
-  void start() throws Exception {
-    store = new MemoryStore();
-    Registry registry =
-        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
-    deployments = client.resources(Deployment.class);
-    replicaSets = client.resources(ReplicaSet.class);
-    manager =
-        new ControllerManager(ControllerContext.of(client, Clock.system()))
-            .register(DeploymentController.NAME, DeploymentController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stop() {
-    manager.close();
-    client.close();
-    store.close();
+  void resources() {
+    deployments = cluster.resources(Deployment.class);
+    replicaSets = cluster.resources(ReplicaSet.class);
   }
 
   private static Deployment web(String image) {

@@ -13,21 +13,14 @@ import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
-import io.skiff.api.ResourceRegistry;
-import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
-import io.skiff.client.KubeClient;
 import io.skiff.client.Resources;
 import io.skiff.clock.ManualClock;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The disruption controller over the in-process API server: the budget's status it keeps is what
@@ -38,31 +31,20 @@ class DisruptionControllerIT {
   private static final Map<String, String> LABELS = Map.of("app", "web");
 
   private final ManualClock clock = new ManualClock();
-  private MemoryStore store;
-  private KubeClient client;
-  private ControllerManager manager;
+
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess()
+          .clock(clock)
+          .controller(DisruptionController.NAME, DisruptionController::new);
+
   private Resources<Pod> pods;
   private Resources<PodDisruptionBudget> budgets;
 
   @BeforeEach
-  void startCluster() throws Exception {
-    store = new MemoryStore();
-    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
-    pods = client.resources(Pod.class);
-    budgets = client.resources(PodDisruptionBudget.class);
-    manager =
-        new ControllerManager(ControllerContext.of(client, clock))
-            .register(DisruptionController.NAME, DisruptionController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    manager.close();
-    client.close();
-    store.close();
+  void resources() {
+    pods = cluster.resources(Pod.class);
+    budgets = cluster.resources(PodDisruptionBudget.class);
   }
 
   private void readyPod(String name) {

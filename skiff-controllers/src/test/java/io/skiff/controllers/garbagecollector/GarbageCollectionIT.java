@@ -20,10 +20,9 @@ import io.skiff.api.patch.PatchType;
 import io.skiff.client.KubeClient;
 import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The garbage collector running under a controller manager, fed by real informers, against the
@@ -34,18 +33,15 @@ class GarbageCollectionIT {
   private static final String NS = "default";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private RunningCluster cluster;
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess().controller(GarbageCollector.NAME, GarbageCollector::new);
+
   private KubeClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    cluster = RunningCluster.inProcess(Map.of(GarbageCollector.NAME, GarbageCollector::new));
-    client = cluster.client;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+  void resources() {
+    client = cluster.client();
   }
 
   /**

@@ -10,27 +10,21 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.skiff.api.ResourceRegistry;
-import io.skiff.api.codec.ObjectCodec;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
 import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
 import io.skiff.client.Resources;
 import io.skiff.clock.ManualClock;
 import io.skiff.controllers.cronjob.CronJobController;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.ControllerRefs;
 import io.skiff.controllers.runtime.Times;
+import io.skiff.controllers.testcluster.RunningCluster;
 import io.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
-import io.skiff.store.memory.MemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Job, CronJob and TTL-after-finished controllers in a manager over the in-process API server
@@ -40,35 +34,26 @@ import org.junit.jupiter.api.Test;
 class JobControllerIT {
 
   private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
-  private MemoryStore store;
+
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess()
+          .clock(clock)
+          .controller(JobController.NAME, JobController::new)
+          .controller(CronJobController.NAME, CronJobController::new)
+          .controller(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
+
   private KubeClient client;
-  private ControllerManager manager;
   private Resources<Job> jobs;
   private Resources<CronJob> cronJobs;
   private Resources<Pod> pods;
 
   @BeforeEach
-  void startCluster() throws Exception {
-    store = new MemoryStore();
-    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
+  void resources() {
+    client = cluster.client();
     jobs = client.resources(Job.class);
     cronJobs = client.resources(CronJob.class);
     pods = client.resources(Pod.class);
-    manager =
-        new ControllerManager(ControllerContext.of(client, clock))
-            .register(JobController.NAME, JobController::new)
-            .register(CronJobController.NAME, CronJobController::new)
-            .register(TtlAfterFinishedController.NAME, TtlAfterFinishedController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    manager.close();
-    client.close();
-    store.close();
   }
 
   private static Job job(String name, int completions, int parallelism) {

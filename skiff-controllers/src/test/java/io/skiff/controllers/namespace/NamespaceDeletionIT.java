@@ -18,14 +18,11 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.skiff.api.errors.StatusError;
 import io.skiff.client.KubeClient;
 import io.skiff.controllers.garbagecollector.GarbageCollector;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deleting a namespace over HTTP, with the namespace controller and the garbage collector running:
@@ -35,21 +32,17 @@ class NamespaceDeletionIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private RunningCluster cluster;
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.overHttp()
+          .controller(NamespaceController.NAME, NamespaceController::new)
+          .controller(GarbageCollector.NAME, GarbageCollector::new);
+
   private KubeClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    Map<String, ControllerManager.Factory> controllers = new LinkedHashMap<>();
-    controllers.put(NamespaceController.NAME, NamespaceController::new);
-    controllers.put(GarbageCollector.NAME, GarbageCollector::new);
-    cluster = RunningCluster.overHttp(controllers);
-    client = cluster.client;
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
+  void resources() {
+    client = cluster.client();
   }
 
   @Test

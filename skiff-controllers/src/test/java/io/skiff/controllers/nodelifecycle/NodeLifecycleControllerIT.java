@@ -12,25 +12,18 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.skiff.api.ResourceRegistry;
-import io.skiff.api.codec.ObjectCodec;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
-import io.skiff.client.KubeClient;
 import io.skiff.client.Resources;
 import io.skiff.clock.ManualClock;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.PodUtil;
 import io.skiff.controllers.runtime.Times;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Both controllers of the package in a manager over the in-process API server (real admission,
@@ -42,36 +35,23 @@ class NodeLifecycleControllerIT {
   private static final Duration GRACE = Duration.ofSeconds(40);
 
   private final ManualClock clock = new ManualClock();
-  private MemoryStore store;
-  private KubeClient client;
-  private ControllerManager manager;
+
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess()
+          .clock(clock)
+          .controller(NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, GRACE))
+          .controller(TaintEvictionController.NAME, TaintEvictionController::new);
+
   private Resources<Node> nodes;
   private Resources<Pod> pods;
   private Resources<Lease> leases;
-  private ControllerContext ctx;
 
   @BeforeEach
-  void startCluster() throws Exception {
-    store = new MemoryStore();
-    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
-    nodes = client.resources(Node.class);
-    pods = client.resources(Pod.class);
-    leases = client.resources(Lease.class);
-    ctx = ControllerContext.of(client, clock);
-    manager =
-        new ControllerManager(ctx)
-            .register(NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, GRACE))
-            .register(TaintEvictionController.NAME, TaintEvictionController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    manager.close();
-    client.close();
-    store.close();
+  void resources() {
+    nodes = cluster.resources(Node.class);
+    pods = cluster.resources(Pod.class);
+    leases = cluster.resources(Lease.class);
   }
 
   private void kubeletPostsReadyNode(String name) {
@@ -93,7 +73,9 @@ class NodeLifecycleControllerIT {
     await()
         .until(
             () ->
-                ctx.informers()
+                cluster
+                    .context()
+                    .informers()
                     .lister(Lease.class)
                     .get(NodeLifecycleController.LEASE_NAMESPACE, name)
                     .map(l -> l.getSpec().getRenewTime().toInstant().equals(renewed))
@@ -166,7 +148,7 @@ class NodeLifecycleControllerIT {
     // Due 5 s after the eviction controller saw the taint, which was at once on the clock
     // unless the polls above moved it since.
     TaintEvictionController evictions =
-        (TaintEvictionController) manager.controller(TaintEvictionController.NAME).orElseThrow();
+        cluster.controller(TaintEvictionController.NAME, TaintEvictionController.class);
     await().until(() -> evictions.evictionDue("default/brief").isPresent());
     Instant tainted = Times.parse(Taints.noExecuteTaints(lost).getFirst().getTimeAdded());
     Instant due = evictions.evictionDue("default/brief").orElseThrow();

@@ -14,30 +14,24 @@ import io.fabric8.kubernetes.api.model.ReplicationControllerBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.skiff.api.ResourceRegistry;
-import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.patch.PatchType;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
 import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
 import io.skiff.client.Resources;
 import io.skiff.clock.ManualClock;
 import io.skiff.controllers.replicationcontroller.ReplicationManager;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.ControllerOptions;
 import io.skiff.controllers.runtime.ControllerRefs;
 import io.skiff.controllers.runtime.PodUtil;
 import io.skiff.controllers.runtime.Times;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ReplicaSet and ReplicationController controllers in a manager, over the in-process API server
@@ -47,36 +41,24 @@ import org.junit.jupiter.api.Test;
 class ReplicaSetControllerIT {
 
   private final ManualClock clock = new ManualClock();
-  private MemoryStore store;
+
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess()
+          .clock(clock)
+          .options(ControllerOptions.defaults().withWorkers(ReplicaSetController.NAME, 2))
+          .controller(ReplicaSetController.NAME, ReplicaSetController::create)
+          .controller(ReplicationManager.NAME, ReplicationManager::create);
+
   private KubeClient client;
-  private ControllerManager manager;
   private Resources<ReplicaSet> replicaSets;
   private Resources<Pod> pods;
 
   @BeforeEach
-  void startCluster() throws Exception {
-    store = new MemoryStore();
-    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
+  void resources() {
+    client = cluster.client();
     replicaSets = client.resources(ReplicaSet.class);
     pods = client.resources(Pod.class);
-    ControllerContext ctx =
-        ControllerContext.builder(client, clock)
-            .options(ControllerOptions.defaults().withWorkers(ReplicaSetController.NAME, 2))
-            .build();
-    manager =
-        new ControllerManager(ctx)
-            .register(ReplicaSetController.NAME, ReplicaSetController::create)
-            .register(ReplicationManager.NAME, ReplicationManager::create);
-    manager.start();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    manager.close();
-    client.close();
-    store.close();
   }
 
   private static ReplicaSet replicaSet(String name, int replicas, int minReadySeconds) {

@@ -10,12 +10,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.errors.StatusError;
 import io.skiff.api.patch.PatchType;
-import io.skiff.apiserver.inprocess.InProcessTransport;
-import io.skiff.apiserver.registry.Registry;
 import io.skiff.client.EventType;
 import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
@@ -24,20 +21,18 @@ import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
 import io.skiff.clock.Clock;
 import io.skiff.controllers.history.Revisions;
-import io.skiff.controllers.runtime.ControllerContext;
-import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.PodUtil;
 import io.skiff.controllers.runtime.Times;
-import io.skiff.store.memory.MemoryStore;
+import io.skiff.controllers.testcluster.RunningCluster;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The StatefulSet controller against the in-process API server. No nodes run: the test plays the
@@ -48,34 +43,21 @@ class StatefulSetControllerIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private MemoryStore store;
+  @RegisterExtension
+  final RunningCluster cluster =
+      RunningCluster.inProcess().controller(StatefulSetController.NAME, StatefulSetController::new);
+
   private KubeClient client;
-  private ControllerManager manager;
   private Resources<StatefulSet> sets;
   private Resources<Pod> pods;
   private Resources<ControllerRevision> revisions;
 
   @BeforeEach
-  void start() throws Exception {
-    store = new MemoryStore();
-    Registry registry =
-        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
-    registry.bootstrap();
-    client = KubeClient.over(new InProcessTransport(registry));
+  void resources() {
+    client = cluster.client();
     sets = client.resources(StatefulSet.class);
     pods = client.resources(Pod.class);
     revisions = client.resources(ControllerRevision.class);
-    manager =
-        new ControllerManager(ControllerContext.of(client, Clock.system()))
-            .register(StatefulSetController.NAME, StatefulSetController::new);
-    manager.start();
-  }
-
-  @AfterEach
-  void stop() {
-    manager.close();
-    client.close();
-    store.close();
   }
 
   private static StatefulSetBuilder web(int replicas, String image) {

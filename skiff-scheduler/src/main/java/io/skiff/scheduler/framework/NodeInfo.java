@@ -66,7 +66,8 @@ public final class NodeInfo {
     allocatable = Resource.of(node.getStatus() == null ? null : node.getStatus().getAllocatable());
     List<Taint> t = node.getSpec() == null ? null : node.getSpec().getTaints();
     taints = t == null ? List.of() : List.copyOf(t);
-    labels = NodeSelectors.labels(node);
+    Map<String, String> l = node.getMetadata() == null ? null : node.getMetadata().getLabels();
+    labels = l == null ? Map.of() : l;
   }
 
   public Map<String, String> labels() {

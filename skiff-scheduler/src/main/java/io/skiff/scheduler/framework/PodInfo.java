@@ -3,6 +3,7 @@ package io.skiff.scheduler.framework;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.skiff.api.scheduling.NodeSelectors;
 import java.util.List;
 import java.util.Set;
 

@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.skiff.api.scheduling.Tolerations;
 import io.skiff.scheduler.framework.ClusterEvent;
 import io.skiff.scheduler.framework.FilterPlugin;
 import io.skiff.scheduler.framework.NodeInfo;
 import io.skiff.scheduler.framework.PodInfo;
 import io.skiff.scheduler.framework.Status;
-import io.skiff.scheduler.framework.Taints;
 import java.util.List;
 
 /**
@@ -22,7 +22,10 @@ public final class NodeUnschedulable implements FilterPlugin {
   public static final String ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable";
 
   private static final Taint CORDON =
-      new TaintBuilder().withKey(Taints.UNSCHEDULABLE_KEY).withEffect("NoSchedule").build();
+      new TaintBuilder()
+          .withKey("node.kubernetes.io/unschedulable")
+          .withEffect("NoSchedule")
+          .build();
 
   @Override
   public String name() {
@@ -49,7 +52,7 @@ public final class NodeUnschedulable implements FilterPlugin {
   }
 
   private static boolean toleratesCordon(List<Toleration> tolerations) {
-    return Taints.toleratedByAny(tolerations, CORDON);
+    return Tolerations.tolerationsTolerateTaint(tolerations, CORDON);
   }
 
   private static boolean cordoned(Node n) {

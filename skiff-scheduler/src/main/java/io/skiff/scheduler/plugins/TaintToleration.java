@@ -3,13 +3,13 @@ package io.skiff.scheduler.plugins;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.skiff.api.scheduling.Tolerations;
 import io.skiff.scheduler.framework.ClusterEvent;
 import io.skiff.scheduler.framework.FilterPlugin;
 import io.skiff.scheduler.framework.NodeInfo;
 import io.skiff.scheduler.framework.PodInfo;
 import io.skiff.scheduler.framework.ScorePlugin;
 import io.skiff.scheduler.framework.Status;
-import io.skiff.scheduler.framework.Taints;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +36,8 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   @Override
   public Status filter(PodInfo pod, NodeInfo node) {
     Optional<Taint> taint =
-        Taints.firstUntolerated(node.taints(), pod.tolerations(), Taints::isNoScheduleOrNoExecute);
+        Tolerations.findMatchingUntoleratedTaint(
+            node.taints(), pod.tolerations(), TaintToleration::isNoScheduleOrNoExecute);
     return taint
         .map(
             t ->
@@ -63,9 +64,14 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
   private static boolean untolerated(List<Toleration> tolerations, Node node) {
     List<Taint> taints = node.getSpec() == null ? null : node.getSpec().getTaints();
-    return taints != null
-        && Taints.firstUntolerated(taints, tolerations, Taints::isNoScheduleOrNoExecute)
-            .isPresent();
+    return Tolerations.findMatchingUntoleratedTaint(
+            taints, tolerations, TaintToleration::isNoScheduleOrNoExecute)
+        .isPresent();
+  }
+
+  /** The effects the filter keeps pods away for; {@code PreferNoSchedule} only lowers a score. */
+  private static boolean isNoScheduleOrNoExecute(Taint t) {
+    return "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect());
   }
 
   /**
@@ -87,7 +93,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
       long count = 0;
       for (Taint t : feasible.get(i).taints()) {
         if ("PreferNoSchedule".equals(t.getEffect())
-            && !Taints.toleratedByAny(preferNoSchedule, t)) {
+            && !Tolerations.tolerationsTolerateTaint(preferNoSchedule, t)) {
           count++;
         }
       }
