@@ -157,7 +157,8 @@ public final class LeaderElector {
       }
       current = got.get();
     } catch (RuntimeException e) {
-      log.log(System.Logger.Level.INFO, "cannot get or create lease " + leaseKey(), e);
+      // Expected now and then (two candidates creating it at once, a server restarting): one line.
+      log.log(System.Logger.Level.INFO, "cannot get or create lease {0}: {1}", leaseKey(), e);
       // Not yet a lost lease: the renew deadline decides that.
       return false;
     }
