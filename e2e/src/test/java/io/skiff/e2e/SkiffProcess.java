@@ -89,6 +89,11 @@ public final class SkiffProcess implements AutoCloseable {
     return JAR;
   }
 
+  /** The java that runs the tests, and skiff. */
+  static String java() {
+    return JAVA;
+  }
+
   /**
    * Starts skiff and waits until it is ready; on the same data directory and port as before if it
    * ran already (a new port only if another process took that one meanwhile).

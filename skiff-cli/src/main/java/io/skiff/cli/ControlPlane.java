@@ -16,8 +16,9 @@ import java.time.Duration;
 /**
  * What runs beside the API server in {@code skiff up}: the controller manager, the scheduler and
  * the simulated nodes, each on its own in-process client (the same admission and storage path as
- * HTTP, without HTTP), and each with its own informers, as separate processes would have. Started
- * in dependency order, closed in the reverse one.
+ * HTTP, without HTTP, and without client-side rate limits), and each with its own informers, as
+ * separate processes would have. Started in dependency order, closed in the reverse one. The
+ * controller manager may be left out, to run in {@code skiff controller-manager} processes.
  */
 final class ControlPlane implements AutoCloseable {
 
@@ -28,8 +29,9 @@ final class ControlPlane implements AutoCloseable {
   private Scheduler scheduler;
   private NodeSimulator nodes;
 
-  private ControlPlane(ApiServer server) {
-    controllerClient = KubeClient.over(new InProcessTransport(server.registry()));
+  private ControlPlane(ApiServer server, boolean controllerManager) {
+    controllerClient =
+        controllerManager ? KubeClient.over(new InProcessTransport(server.registry())) : null;
     schedulerClient = KubeClient.over(new InProcessTransport(server.registry()));
     nodeClient = KubeClient.over(new InProcessTransport(server.registry()));
   }
@@ -37,17 +39,26 @@ final class ControlPlane implements AutoCloseable {
   /**
    * Starts everything against {@code server}; returns once the nodes are registered and the
    * controllers' caches have synced.
+   *
+   * @param controllerManager whether the controllers run here
    */
   static ControlPlane start(
-      ApiServer server, Clock clock, NodeOptions nodeOptions, Duration nodeMonitorGracePeriod)
+      ApiServer server,
+      Clock clock,
+      NodeOptions nodeOptions,
+      boolean controllerManager,
+      Duration nodeMonitorGracePeriod)
       throws InterruptedException {
-    ControlPlane cp = new ControlPlane(server);
+    ControlPlane cp = new ControlPlane(server, controllerManager);
     try {
       cp.nodes = NodeSimulator.start(cp.nodeClient, clock, nodeOptions);
       cp.scheduler = Scheduler.start(cp.schedulerClient, clock, SchedulerOptions.defaults());
-      cp.controllers =
-          Controllers.all(ControllerContext.of(cp.controllerClient, clock), nodeMonitorGracePeriod);
-      cp.controllers.start();
+      if (controllerManager) {
+        cp.controllers =
+            Controllers.all(
+                ControllerContext.of(cp.controllerClient, clock), nodeMonitorGracePeriod);
+        cp.controllers.start();
+      }
       return cp;
     } catch (InterruptedException | RuntimeException e) {
       cp.close();
@@ -66,7 +77,9 @@ final class ControlPlane implements AutoCloseable {
     if (nodes != null) {
       nodes.close();
     }
-    controllerClient.close();
+    if (controllerClient != null) {
+      controllerClient.close();
+    }
     schedulerClient.close();
     nodeClient.close();
   }

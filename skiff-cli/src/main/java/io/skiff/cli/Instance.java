@@ -55,7 +55,8 @@ final class Instance implements AutoCloseable {
       StoreKind store,
       NodeOptions nodeOptions,
       DefaultTolerationSeconds tolerations,
-      Duration nodeMonitorGracePeriod) {
+      Duration nodeMonitorGracePeriod,
+      boolean controllerManager) {
     Config {
       dataDir = dataDir.toAbsolutePath().normalize();
       kubeconfig =
@@ -70,9 +71,12 @@ final class Instance implements AutoCloseable {
               : nodeMonitorGracePeriod;
     }
 
-    /** Upstream's defaults for everything the simulation and admission flags set. */
+    /**
+     * Upstream's defaults for everything the simulation and admission flags set; the controllers
+     * run in-process.
+     */
     Config(Path dataDir, int port, int nodes, Path kubeconfig, StoreKind store) {
-      this(dataDir, port, nodes, kubeconfig, store, null, null, null);
+      this(dataDir, port, nodes, kubeconfig, store, null, null, null, true);
     }
 
     Path dbFile() {
@@ -178,7 +182,12 @@ final class Instance implements AutoCloseable {
     }
     try {
       register(
-          ControlPlane.start(server, clock, config.nodeOptions(), config.nodeMonitorGracePeriod()));
+          ControlPlane.start(
+              server,
+              clock,
+              config.nodeOptions(),
+              config.controllerManager(),
+              config.nodeMonitorGracePeriod()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while starting the controllers", e);

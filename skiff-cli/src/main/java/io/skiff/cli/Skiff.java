@@ -13,7 +13,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Skiff.VersionProvider.class,
     description = "Kubernetes workloads in one JVM.",
-    subcommands = {UpCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      ControllerManagerCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Skiff implements Runnable {
 
   @Spec CommandSpec spec;

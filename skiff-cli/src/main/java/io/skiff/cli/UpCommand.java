@@ -154,6 +154,13 @@ final class UpCommand implements Callable<Integer> {
   long unreachableTolerationSeconds;
 
   @Option(
+      names = "--disable-controller-manager",
+      description =
+          "Run no controllers here: the scheduler and nodes stay, the controllers run in"
+              + " `skiff controller-manager` processes against the kubeconfig.")
+  boolean disableControllerManager;
+
+  @Option(
       names = {"-v", "--verbose"},
       description = "Log at info level and show stack traces of failures.")
   boolean verbose;
@@ -190,7 +197,8 @@ final class UpCommand implements Callable<Integer> {
                 store,
                 nodeOptions(),
                 tolerations(),
-                duration("--node-monitor-grace-period", nodeMonitorGracePeriod)),
+                duration("--node-monitor-grace-period", nodeMonitorGracePeriod),
+                !disableControllerManager),
             clock);
     AtomicBoolean serving = new AtomicBoolean();
     // Registered before start so that a signal during start-up still releases what was opened.
@@ -220,6 +228,12 @@ final class UpCommand implements Callable<Integer> {
             + "; kubeconfig: "
             + instance.config().kubeconfig()
             + ")");
+    if (disableControllerManager) {
+      out.println(
+          "skiff: no controllers run here; start them with `skiff controller-manager --kubeconfig "
+              + instance.config().kubeconfig()
+              + "`");
+    }
     out.flush();
     if (exitWhenReady) {
       serving.set(false);

@@ -54,6 +54,14 @@ class LauncherIT {
   }
 
   @Test
+  void controllerManagerRunsThroughTheLauncher() throws Exception {
+    Path missing = dataDir.resolve("kubeconfig");
+    Result r = run(List.of("controller-manager", "--kubeconfig", missing.toString()));
+    assertThat(r.status).as(r.output).isEqualTo(1);
+    assertThat(r.output).contains("skiff: cannot read kubeconfig " + missing);
+  }
+
+  @Test
   void upRecordsTheClassCacheOnceAndStartsWithIt() throws Exception {
     List<String> up =
         List.of("up", "--data-dir", dataDir.toString(), "--port", "0", "--exit-when-ready");

@@ -2,10 +2,15 @@ package io.skiff.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.skiff.controllers.runtime.LeaderElectionConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SkiffCommandTest {
@@ -20,6 +25,13 @@ class SkiffCommandTest {
   private UpCommand parseUp(String... args) {
     CommandLine.ParseResult result = skiff().parseArgs(args);
     return (UpCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  private ControllerManagerCommand parseControllerManager(String... args) {
+    List<String> all = new ArrayList<>(List.of("controller-manager"));
+    all.addAll(List.of(args));
+    CommandLine.ParseResult result = skiff().parseArgs(all.toArray(String[]::new));
+    return (ControllerManagerCommand) result.subcommand().commandSpec().userObject();
   }
 
   @Test
@@ -61,6 +73,118 @@ class SkiffCommandTest {
   }
 
   @Test
+  void upRunsTheControllersUnlessTheyAreDisabled() {
+    assertThat(parseUp("up").disableControllerManager).isFalse();
+    assertThat(parseUp("up", "--disable-controller-manager").disableControllerManager).isTrue();
+  }
+
+  @Test
+  void controllerManagerHasKubeControllerManagersDefaults() {
+    ControllerManagerCommand cm = parseControllerManager();
+    assertThat(cm.kubeconfig)
+        .isEqualTo(Path.of(System.getProperty("user.home"), ".skiff", "kubeconfig"));
+    assertThat(cm.leaderElect).isTrue();
+    LeaderElectionConfig election = cm.leaderElection("host_uuid");
+    assertThat(election)
+        .isEqualTo(
+            new LeaderElectionConfig(
+                "kube-system",
+                "kube-controller-manager",
+                "host_uuid",
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2)));
+    assertThat(cm.apiLimit()).contains(new ControllerManagerCommand.ApiLimit(20, 30));
+    assertThat(cm.selection().entries()).containsExactly("*");
+    assertThat(cm.nodeMonitorGracePeriod).isEqualTo("40s");
+  }
+
+  @Test
+  void controllerManagerTakesEveryFlag() {
+    ControllerManagerCommand cm =
+        parseControllerManager(
+            "--kubeconfig",
+            "/tmp/k",
+            "--leader-elect=false",
+            "--leader-elect-lease-duration=4s",
+            "--leader-elect-renew-deadline=3s",
+            "--leader-elect-retry-period=500ms",
+            "--leader-elect-resource-name=mine",
+            "--leader-elect-resource-namespace=ops",
+            "--kube-api-qps=50.5",
+            "--kube-api-burst=100",
+            "--controllers=*,-job,cronjob-controller",
+            "--node-monitor-grace-period=1m");
+    assertThat(cm.kubeconfig).isEqualTo(Path.of("/tmp/k"));
+    assertThat(cm.leaderElect).isFalse();
+    assertThat(cm.leaderElection("me"))
+        .isEqualTo(
+            new LeaderElectionConfig(
+                "ops",
+                "mine",
+                "me",
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(3),
+                Duration.ofMillis(500)));
+    assertThat(cm.apiLimit()).contains(new ControllerManagerCommand.ApiLimit(50.5, 100));
+    assertThat(cm.selection().entries())
+        .containsExactly("*", "-job-controller", "cronjob-controller");
+    assertThat(cm.nodeMonitorGracePeriod).isEqualTo("1m");
+    assertThat(parseControllerManager("--leader-elect").leaderElect).isTrue();
+  }
+
+  @Test
+  void aQpsOfZeroIsClientGosDefaultAndANegativeOneNoLimit() {
+    assertThat(parseControllerManager("--kube-api-qps=0", "--kube-api-burst=0").apiLimit())
+        .contains(new ControllerManagerCommand.ApiLimit(5, 10));
+    assertThat(parseControllerManager("--kube-api-qps=0").apiLimit())
+        .contains(new ControllerManagerCommand.ApiLimit(5, 30));
+    assertThat(parseControllerManager("--kube-api-qps=-1").apiLimit()).isEmpty();
+  }
+
+  @Test
+  void controllerManagerRefusesWhatUpstreamRefuses() {
+    assertThat(skiff().execute("controller-manager", "--controllers=*,-endpoints-controller"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--controllers: \"endpoints-controller\" is not in the list of known controllers");
+
+    assertThat(skiff().execute("controller-manager", "--kube-api-qps=10", "--kube-api-burst=0"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "burst is required to be greater than 0 when RateLimiter is not set"
+                + " and QPS is set to greater than 0");
+
+    assertThat(
+            skiff()
+                .execute(
+                    "controller-manager",
+                    "--leader-elect-lease-duration=5s",
+                    "--leader-elect-renew-deadline=5s"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("leaseDuration must be greater than renewDeadline");
+
+    assertThat(skiff().execute("controller-manager", "--leader-elect-resource-lock=endpoints"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("resourceLock value must be \"leases\"");
+
+    assertThat(skiff().execute("controller-manager", "--leader-elect-retry-period=soon"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--leader-elect-retry-period: time: invalid duration \"soon\"");
+  }
+
+  @Test
+  void controllerManagerWithoutAKubeconfigExitsWithOneLine(@TempDir Path dir) {
+    Path missing = dir.resolve("kubeconfig");
+    assertThat(skiff().execute("controller-manager", "--kubeconfig", missing.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).startsWith("skiff: cannot read kubeconfig " + missing);
+  }
+
+  @Test
   void anUnknownStoreIsAUsageError() {
     assertThat(skiff().execute("up", "--store", "etcd")).isEqualTo(2);
     assertThat(err.toString()).contains("--store");
@@ -75,7 +199,10 @@ class SkiffCommandTest {
   @Test
   void noSubcommandIsAUsageError() {
     assertThat(skiff().execute()).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required subcommand").contains("up");
+    assertThat(err.toString())
+        .contains("Missing required subcommand")
+        .contains("up")
+        .contains("controller-manager");
   }
 
   @Test

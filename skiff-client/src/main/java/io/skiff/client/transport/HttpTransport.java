@@ -14,8 +14,6 @@ import io.skiff.client.ListOptions;
 import io.skiff.client.ListPage;
 import io.skiff.client.Watch;
 import io.skiff.client.Watcher;
-import io.skiff.client.workqueue.BucketRateLimiter;
-import io.skiff.clock.Clock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,10 +42,11 @@ import javax.net.ssl.SSLContext;
  * responses read line by line on a virtual thread.
  *
  * <pre>{@code
- * Transport http = HttpTransport.builder(ClientConfig.fromKubeconfig(kubeconfig))
- *     .rateLimit(50, 100)
- *     .build();
+ * Transport http = HttpTransport.builder(ClientConfig.fromKubeconfig(kubeconfig)).build();
  * }</pre>
+ *
+ * <p>It sends every request at once; client-go's QPS/Burst limit is a {@link RateLimitedTransport}
+ * on top, one per client as client-go has one per clientset.
  */
 public final class HttpTransport implements Transport {
 
@@ -57,8 +55,6 @@ public final class HttpTransport implements Transport {
 
   private final String base;
   private final String authorization;
-  private final BucketRateLimiter<Object> limiter;
-  private final Clock clock;
   private final ObjectCodec codec = new ObjectCodec();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http;
@@ -68,8 +64,6 @@ public final class HttpTransport implements Transport {
     String url = b.baseUrl.toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.authorization = b.bearerToken == null ? null : "Bearer " + b.bearerToken;
-    this.clock = b.clock;
-    this.limiter = b.qps > 0 ? new BucketRateLimiter<>(b.clock, b.qps, b.burst) : null;
     HttpClient.Builder hb =
         HttpClient.newBuilder()
             // Over TLS, ALPN settles on HTTP/2 within the handshake, and every request and watch
@@ -215,7 +209,6 @@ public final class HttpTransport implements Transport {
       Watcher<HasMetadata> watcher) {
     HttpRequest.Builder b =
         request(path(type, namespace, null, null), query(options, true, fromResourceVersion)).GET();
-    throttle();
     HttpResponse<InputStream> response;
     try {
       response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -262,7 +255,6 @@ public final class HttpTransport implements Transport {
 
   /** Sends a request and returns its body; a non-2xx answer becomes its StatusError. */
   private byte[] send(HttpRequest.Builder b) {
-    throttle();
     HttpResponse<byte[]> r;
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -275,20 +267,6 @@ public final class HttpTransport implements Transport {
       throw statusError(r.statusCode(), r.body());
     }
     return r.body();
-  }
-
-  private void throttle() {
-    if (limiter == null) {
-      return;
-    }
-    Duration wait = limiter.when(this);
-    if (wait.isPositive()) {
-      try {
-        clock.sleep(wait);
-      } catch (InterruptedException e) {
-        throw interrupted();
-      }
-    }
   }
 
   private static UncheckedIOException interrupted() {
@@ -520,9 +498,6 @@ public final class HttpTransport implements Transport {
   public static final class Builder {
     private final URI baseUrl;
     private String bearerToken;
-    private double qps;
-    private int burst;
-    private Clock clock = Clock.system();
     private SSLContext sslContext;
 
     private Builder(URI baseUrl) {
@@ -532,25 +507,6 @@ public final class HttpTransport implements Transport {
     /** Sends {@code Authorization: Bearer <token>} with every request. */
     public Builder bearerToken(String token) {
       this.bearerToken = token;
-      return this;
-    }
-
-    /**
-     * Limits requests to {@code qps} a second with bursts of {@code burst}, as client-go's
-     * QPS/Burst; callers over the limit wait. Off by default.
-     */
-    public Builder rateLimit(double qps, int burst) {
-      if (qps <= 0 || burst < 1) {
-        throw new IllegalArgumentException("qps must be positive and burst at least 1");
-      }
-      this.qps = qps;
-      this.burst = burst;
-      return this;
-    }
-
-    /** The clock the rate limit waits on; the system clock by default. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -199,11 +199,12 @@ class HttpTransportTest {
   }
 
   @Test
-  void requestsOverTheRateLimitWaitOnTheClock() {
+  void requestsOverTheRateLimitWaitOnTheClockBeforeTheyAreSent() {
     ManualClock clock = new ManualClock();
+    HttpTransport http = HttpTransport.builder(url()).build();
+    client = KubeClient.over(http);
     Resources<ConfigMap> configMaps =
-        client(HttpTransport.builder(url()).rateLimit(1, 2).clock(clock))
-            .resources(ConfigMap.class);
+        KubeClient.over(new RateLimitedTransport(http, clock, 1, 2)).resources(ConfigMap.class);
     configMaps.get("ns", "a");
     configMaps.get("ns", "a");
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a set of controllers over one {@link ControllerContext}: kube-controller-manager.
@@ -22,14 +23,15 @@ import java.util.Optional;
  * // a separate process over HTTP: run only while holding the kube-controller-manager Lease
  * LeaderElectionConfig election =
  *     LeaderElectionConfig.defaults(LeaderElectionConfig.defaultIdentity());
- * manager.startWithLeaderElection(election, () -> System.exit(1));
+ * manager.startWithLeaderElection(election, () -> log("leading"), () -> System.exit(1));
  * }</pre>
  *
- * <p>{@link #start} makes every registered controller (which asks the shared factory for its
- * informers and adds handlers), starts the informers, waits for their first lists, then starts each
- * controller's workers ({@link ControllerOptions#workersFor}). A manager runs once: after {@link
- * #close} it cannot start again (the informers are stopped for good), which is why losing the lease
- * ends the process upstream.
+ * <p>{@link #start} makes every registered controller over its own view of the context ({@link
+ * ControllerContext#forController}: its own client if the context has one per controller), which
+ * asks the shared factory for its informers and adds handlers; then it starts the informers, waits
+ * for their first lists, and starts each controller's workers ({@link
+ * ControllerOptions#workersFor}). A manager runs once: after {@link #close} it cannot start again
+ * (the informers are stopped for good), which is why losing the lease ends the process upstream.
  */
 public final class ControllerManager implements AutoCloseable {
 
@@ -77,6 +79,11 @@ public final class ControllerManager implements AutoCloseable {
     return this;
   }
 
+  /** The names the controllers are registered under, in the order they were registered. */
+  public synchronized List<String> names() {
+    return List.copyOf(factories.keySet());
+  }
+
   /** The running controller registered under {@code name}. */
   public synchronized Optional<Controller> controller(String name) {
     return Optional.ofNullable(controllers.get(name));
@@ -94,7 +101,7 @@ public final class ControllerManager implements AutoCloseable {
         throw new IllegalStateException("the manager is " + state.name().toLowerCase());
       }
       state = State.STARTING;
-      factories.forEach((name, f) -> controllers.put(name, f.create(context)));
+      factories.forEach((name, f) -> controllers.put(name, f.create(context.forController(name))));
     }
     context.informers().start();
     if (!context.informers().waitForCacheSync(context.options().cacheSyncTimeout())) {
@@ -112,41 +119,56 @@ public final class ControllerManager implements AutoCloseable {
   }
 
   /**
-   * Starts the controllers only while this process holds the leader Lease: {@link #start} once
-   * elected, {@link #close} and {@code onLost} when the lease is lost (upstream exits the process
-   * then; so should the caller, as this manager cannot start again).
+   * Starts the controllers only while this process holds the leader Lease: {@code onElected} and
+   * {@link #start} once elected, {@link #close} and {@code onLost} when the lease is lost or the
+   * controllers cannot start (upstream exits the process then; so should the caller, as this
+   * manager cannot start again). {@code onLost} runs at most once, and not when {@link #close} ends
+   * the election. The elector uses the context's {@code leader-election} client, so that a busy
+   * controller's rate limit never holds up a renewal.
    *
    * @return the running elector; {@link #close} stops it and releases the lease
    */
-  public LeaderElector startWithLeaderElection(LeaderElectionConfig config, Runnable onLost) {
+  public LeaderElector startWithLeaderElection(
+      LeaderElectionConfig config, Runnable onElected, Runnable onLost) {
     LeaderElector e;
+    AtomicBoolean lost = new AtomicBoolean();
+    Runnable lose =
+        () -> {
+          boolean closing;
+          synchronized (this) {
+            closing = state == State.STOPPED;
+          }
+          close();
+          if (!closing && lost.compareAndSet(false, true)) {
+            onLost.run();
+          }
+        };
     synchronized (this) {
       if (state != State.NEW || elector != null) {
         throw new IllegalStateException("the manager is already started");
       }
       e =
           new LeaderElector(
-              context.client(),
+              context.client("leader-election"),
               context.clock(),
               config,
               new LeaderElector.Callbacks() {
                 @Override
                 public void onStartedLeading() {
+                  onElected.run();
                   try {
                     start();
                   } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                   } catch (RuntimeException re) {
                     log.log(System.Logger.Level.ERROR, "controllers failed to start", re);
-                    close();
-                    onLost.run();
+                    lose.run();
                   }
                 }
 
                 @Override
                 public void onStoppedLeading() {
-                  close();
-                  onLost.run();
+                  lose.run();
                 }
               });
       elector = e;

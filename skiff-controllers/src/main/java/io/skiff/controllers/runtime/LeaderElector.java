@@ -99,13 +99,22 @@ public final class LeaderElector {
   }
 
   private void run() {
+    // Whether this candidate got the lease at all: then, however the renewals end, it was leading
+    // and must stop, even if its last attempt saw another holder (and cleared `leading`).
+    boolean led = false;
     try {
       while (!stopped && !tryAcquireOrRenew()) {
         clock.sleep(config.retryPeriod());
       }
       if (stopped) {
+        // Stopped while acquiring: nothing started, but a lease just taken is given back.
+        if (leading) {
+          release();
+          leading = false;
+        }
         return;
       }
+      led = true;
       log.log(System.Logger.Level.INFO, "{0} became leader of {1}", config.identity(), leaseKey());
       Thread.ofVirtual()
           .name("skiff-leader-started-" + config.name())
@@ -123,7 +132,7 @@ public final class LeaderElector {
     } catch (InterruptedException e) {
       // stop() interrupts the sleep
     }
-    if (leading) {
+    if (led) {
       release();
       leading = false;
       callbacks.onStoppedLeading();
@@ -148,7 +157,8 @@ public final class LeaderElector {
       }
       current = got.get();
     } catch (RuntimeException e) {
-      log.log(System.Logger.Level.INFO, "cannot get or create lease " + leaseKey(), e);
+      // Expected now and then (two candidates creating it at once, a server restarting): one line.
+      log.log(System.Logger.Level.INFO, "cannot get or create lease {0}: {1}", leaseKey(), e);
       // Not yet a lost lease: the renew deadline decides that.
       return false;
     }

@@ -120,4 +120,45 @@ class LeaderElectorTest {
     assertThat(b.tryAcquireOrRenew()).isTrue();
     assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
   }
+
+  @Test
+  void aLeaderThatFindsAnotherHolderStopsLeadingByItsRenewDeadline() {
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger stopped = new AtomicInteger();
+    LeaderElector a =
+        candidate(
+            "a",
+            new LeaderElector.Callbacks() {
+              @Override
+              public void onStartedLeading() {
+                started.incrementAndGet();
+              }
+
+              @Override
+              public void onStoppedLeading() {
+                stopped.incrementAndGet();
+              }
+            });
+    a.start();
+    Awaitility.await().until(() -> started.get() == 1 && clock.pendingTimers() == 1);
+
+    // While a was paused, b took the lease over (a's record expired on b's clock).
+    Lease taken = lease();
+    taken.getSpec().setHolderIdentity("b");
+    taken.getSpec().setRenewTime(clock.now().atZone(java.time.ZoneOffset.UTC));
+    client.resources(Lease.class).update(taken);
+
+    // a's renewals fail from now on; it keeps its controllers until the 10 s renew deadline.
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      Awaitility.await().until(() -> clock.pendingTimers() == 1);
+      assertThat(stopped).hasValue(0);
+    }
+    assertThat(a.isLeader()).isFalse();
+    clock.advance(Duration.ofSeconds(2));
+    Awaitility.await().until(() -> stopped.get() == 1);
+    assertThat(lease().getSpec().getHolderIdentity()).as("not released: b holds it").isEqualTo("b");
+    a.stop();
+    assertThat(stopped).hasValue(1);
+  }
 }
