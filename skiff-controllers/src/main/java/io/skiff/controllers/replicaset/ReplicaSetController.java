@@ -176,6 +176,15 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
     if (!Objects.equals(oldObject.getMetadata().getUid(), newObject.getMetadata().getUid())) {
       // Deleted and recreated under the same name between two events.
       deleteController(oldObject);
+      enqueue(newObject);
+      return;
+    }
+    if (Objects.equals(
+        oldObject.getMetadata().getGeneration(), newObject.getMetadata().getGeneration())) {
+      // Status or metadata only, most often this controller's own status write: paced like a pod
+      // event, or a large set's status writes would each queue the next recount at once.
+      enqueuePaced(KubeObjects.key(newObject));
+      return;
     }
     enqueue(newObject);
   }
@@ -339,6 +348,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
       return Result.done();
     }
 
+    long readStart = clock().nanoTime();
     List<Pod> active = PodUtil.filterActivePods(claimablePods(original));
     ControllerRefManager<Pod> refs =
         new ControllerRefManager<>(
@@ -349,6 +359,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
             kind.kind(),
             ControllerRefManager.recheckDeletionTimestamp(objects, original));
     List<Pod> owned = refs.claim(active);
+    long readNanos = clock().nanoTime() - readStart;
 
     Exception manageError = null;
     if (needsSync && rs.getMetadata().getDeletionTimestamp() == null) {
@@ -360,7 +371,9 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
         manageError = e;
       }
     }
+    long countStart = clock().nanoTime();
     ReplicaSetStatus status = ReplicaSetUtil.calculateStatus(rs, owned, manageError, clock().now());
+    recordSyncCost(key, Duration.ofNanos(readNanos + clock().nanoTime() - countStart));
     ReplicaSet updated = updateStatus(original, rs, status);
     if (manageError != null) {
       throw manageError;

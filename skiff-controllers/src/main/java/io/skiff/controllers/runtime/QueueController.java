@@ -161,10 +161,10 @@ public abstract class QueueController implements Controller {
   /**
    * Queues {@code key} for a sync caused by an event of one of its many dependents (a pod of a
    * ReplicaSet): at once when its syncs are cheap, as upstream does; otherwise after a pause of a
-   * few times what its last sync cost. A sync reads every dependent, so a set of 10,000 pods
-   * resynced on each of their events would keep a core busy recounting while the pods it waits for
-   * starve; paced, it recounts at most every few syncs' worth of time and sees each batch of
-   * changes at once. The outcome is the same level, reached in fewer syncs.
+   * few times what its last sync cost ({@link #recordSyncCost}). A sync reads every dependent, so a
+   * set of 10,000 pods resynced on each of their events would keep a core busy recounting while the
+   * pods it waits for starve; paced, it recounts at most every few syncs' worth of time and sees
+   * each batch of changes at once. The outcome is the same level, reached in fewer syncs.
    */
   public final void enqueuePaced(String key) {
     Long cost = syncCostNanos.get(key);
@@ -173,6 +173,19 @@ public abstract class QueueController implements Controller {
       return;
     }
     queue.addAfter(key, Duration.ofNanos(Math.min(cost * PACE_FACTOR, MAX_PACE.toNanos())));
+  }
+
+  /**
+   * Notes what the last sync of {@code key} spent reading its dependents, which {@link
+   * #enqueuePaced} paces by. Only the reading counts: time spent waiting on API writes costs no CPU
+   * and must not slow the next sync.
+   */
+  protected final void recordSyncCost(String key, Duration cost) {
+    if (cost.toNanos() >= PACE_THRESHOLD_NANOS) {
+      syncCostNanos.put(key, cost.toNanos());
+    } else {
+      syncCostNanos.remove(key);
+    }
   }
 
   /** A handler that queues the key of every object added, changed or deleted. */
@@ -246,14 +259,7 @@ public abstract class QueueController implements Controller {
     try {
       Result result;
       try {
-        long start = clock.nanoTime();
         result = sync(key);
-        long cost = clock.nanoTime() - start;
-        if (cost >= PACE_THRESHOLD_NANOS) {
-          syncCostNanos.put(key, cost);
-        } else {
-          syncCostNanos.remove(key);
-        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failed(key, e);
