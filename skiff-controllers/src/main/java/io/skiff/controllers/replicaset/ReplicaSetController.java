@@ -209,7 +209,7 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
               owner -> {
                 String key = KubeObjects.key(owner);
                 expectations.creationObserved(key);
-                enqueuePaced(key);
+                enqueueObserved(key);
               });
       return;
     }
@@ -269,8 +269,20 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
             owner -> {
               String key = KubeObjects.key(owner);
               expectations.deletionObserved(key, KubeObjects.key(pod));
-              enqueuePaced(key);
+              enqueueObserved(key);
             });
+  }
+
+  /**
+   * After a creation or deletion is observed: at once when it was the last one the set waited for
+   * (its next batch depends on that sync), paced while more are on their way.
+   */
+  private void enqueueObserved(String key) {
+    if (expectations.satisfiedExpectations(key)) {
+      enqueue(key);
+    } else {
+      enqueuePaced(key);
+    }
   }
 
   private static Map<String, String> labelsOf(Pod pod) {
