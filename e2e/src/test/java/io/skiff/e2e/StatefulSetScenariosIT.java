@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -203,9 +205,7 @@ class StatefulSetScenariosIT {
     // Scale down: the highest ordinals go.
     kubectl.output("scale", "statefulset", NAME, "--replicas=2", "-n", ns);
     kubectl.await(
-        r ->
-            r.succeeded()
-                && images(kubectl, ns).keySet().equals(java.util.Set.of(NAME + "-0", NAME + "-1")),
+        r -> r.succeeded() && images(kubectl, ns).keySet().equals(Set.of(NAME + "-0", NAME + "-1")),
         "get",
         "pods",
         "-n",
@@ -215,5 +215,156 @@ class StatefulSetScenariosIT {
         .contains("SuccessfulCreate")
         .contains("create Pod " + NAME + "-4 in StatefulSet " + NAME + " successful")
         .contains("delete Pod " + NAME + "-4 in StatefulSet " + NAME + " successful");
+  }
+
+  static String storageManifest(String name, String whenScaled) {
+    return """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: %1$s
+        spec:
+          serviceName: %1$s
+          replicas: 2
+          podManagementPolicy: Parallel
+          selector:
+            matchLabels:
+              app: %1$s
+          template:
+            metadata:
+              labels:
+                app: %1$s
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.25.4
+                volumeMounts:
+                - name: www
+                  mountPath: /usr/share/nginx/html
+          volumeClaimTemplates:
+          - metadata:
+              name: www
+            spec:
+              accessModes: ["ReadWriteOnce"]
+              resources:
+                requests:
+                  storage: 1Gi
+          persistentVolumeClaimRetentionPolicy:
+            whenDeleted: Retain
+            whenScaled: %2$s
+        """
+        .formatted(name, whenScaled);
+  }
+
+  private static Set<String> claimNames(Kubectl kubectl, String ns) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode c : kubectl.json("get", "pvc", "-n", ns).path("items")) {
+      if (c.at("/metadata/deletionTimestamp").isMissingNode()) {
+        out.add(c.at("/metadata/name").asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Issue 6: the claims of {@code volumeClaimTemplates} are bound at once by the simulation ({@code
+   * kubectl get pvc} and {@code get pv} as on kind), and {@code
+   * persistentVolumeClaimRetentionPolicy} decides what a scale-down does with the claim of the
+   * removed ordinal: {@code whenScaled: Delete} removes it (and its volume) with the pod, {@code
+   * Retain} keeps it for the next scale-up.
+   */
+  @ForEachKubectl
+  void volumeClaimTemplatesAreBoundAndTheRetentionPolicyActsOnScaleDown(String version) {
+    Kubectl kubectl = skiff.kubectl(version);
+    String ns = "pvc-" + version.replace(".", "");
+    kubectl.output("create", "namespace", ns);
+    kubectl.withStdin(storageManifest("web", "Delete")).output("apply", "-f", "-", "-n", ns);
+    kubectl.withStdin(storageManifest("keep", "Retain")).output("apply", "-f", "-", "-n", ns);
+    for (String set : new String[] {"web", "keep"}) {
+      assertThat(
+              kubectl.output("rollout", "status", "statefulset/" + set, "-n", ns, "--timeout=120s"))
+          .contains("2 new pods have been updated");
+    }
+    Set<String> all = Set.of("www-keep-0", "www-keep-1", "www-web-0", "www-web-1");
+    kubectl.await(
+        r -> {
+          if (!r.succeeded()) {
+            return false;
+          }
+          int bound = 0;
+          for (JsonNode c : r.json().path("items")) {
+            bound += c.at("/status/phase").asText().equals("Bound") ? 1 : 0;
+          }
+          return bound == all.size();
+        },
+        "get",
+        "pvc",
+        "-n",
+        ns,
+        "-o",
+        "json");
+    assertThat(claimNames(kubectl, ns)).isEqualTo(all);
+
+    JsonNode claim = kubectl.json("get", "pvc", "www-web-1", "-n", ns);
+    String uid = claim.at("/metadata/uid").asText();
+    String volume = "pvc-" + uid;
+    assertThat(claim.at("/spec/volumeName").asText()).isEqualTo(volume);
+    assertThat(claim.at("/metadata/labels/app").asText()).isEqualTo("web");
+    assertThat(claim.at("/metadata/annotations/pv.kubernetes.io~1bind-completed").asText())
+        .isEqualTo("yes");
+    assertThat(claim.at("/status/capacity/storage").asText()).isEqualTo("1Gi");
+    String table = kubectl.output("get", "pvc", "www-web-1", "-n", ns);
+    assertThat(table)
+        .containsPattern(
+            "(?m)^NAME\\s+STATUS\\s+VOLUME\\s+CAPACITY\\s+ACCESS MODES\\s+STORAGECLASS\\s+"
+                + "VOLUMEATTRIBUTESCLASS\\s+AGE$")
+        .containsPattern(
+            "(?m)^www-web-1\\s+Bound\\s+" + volume + "\\s+1Gi\\s+RWO\\s+standard\\s+<unset>\\s+");
+    assertThat(kubectl.output("get", "pv", volume))
+        .containsPattern(
+            "(?m)^NAME\\s+CAPACITY\\s+ACCESS MODES\\s+RECLAIM POLICY\\s+STATUS\\s+CLAIM\\s+"
+                + "STORAGECLASS\\s+VOLUMEATTRIBUTESCLASS\\s+REASON\\s+AGE$")
+        .containsPattern(
+            "(?m)^"
+                + volume
+                + "\\s+1Gi\\s+RWO\\s+Delete\\s+Bound\\s+"
+                + ns
+                + "/www-web-1\\s+standard\\s+<unset>\\s+");
+    JsonNode pod = kubectl.json("get", "pod", "web-1", "-n", ns);
+    assertThat(pod.at("/spec/volumes/0/persistentVolumeClaim/claimName").asText())
+        .isEqualTo("www-web-1");
+
+    // Scale both down to one: web's claim of ordinal 1 goes with its pod, keep's stays.
+    kubectl.output("scale", "statefulset", "web", "keep", "--replicas=1", "-n", ns);
+    kubectl.await(
+        r ->
+            r.succeeded()
+                && claimNames(kubectl, ns).equals(Set.of("www-keep-0", "www-keep-1", "www-web-0")),
+        "get",
+        "pvc",
+        "-n",
+        ns);
+    kubectl.await(r -> !r.succeeded(), "get", "pv", volume);
+    kubectl.await(
+        r -> r.succeeded() && !r.stdout().contains("keep-1") && !r.stdout().contains("web-1"),
+        "get",
+        "pods",
+        "-n",
+        ns);
+    JsonNode kept = kubectl.json("get", "pvc", "www-keep-1", "-n", ns);
+    assertThat(kept.at("/status/phase").asText()).isEqualTo("Bound");
+    assertThat(kept.at("/metadata/ownerReferences").isMissingNode()).isTrue();
+
+    // Scale web up again: ordinal 1 gets a new claim, and with it a new volume.
+    kubectl.output("scale", "statefulset", "web", "--replicas=2", "-n", ns);
+    JsonNode again =
+        kubectl.awaitJson(
+            c -> c.at("/status/phase").asText().equals("Bound"),
+            "get",
+            "pvc",
+            "www-web-1",
+            "-n",
+            ns);
+    assertThat(again.at("/metadata/uid").asText()).isNotEqualTo(uid);
   }
 }

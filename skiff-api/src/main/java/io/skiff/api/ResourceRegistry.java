@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
@@ -162,6 +163,17 @@ public final class ResourceRegistry {
             ALL,
             Set.of("status", "scale"),
             ReplicationController.class,
+            ResourceType.ALL_VERBS));
+    t.add(
+        r(
+            "",
+            "PersistentVolume",
+            "persistentvolumes",
+            false,
+            List.of("pv"),
+            List.of(),
+            Set.of("status"),
+            PersistentVolume.class,
             ResourceType.ALL_VERBS));
     t.add(
         r(

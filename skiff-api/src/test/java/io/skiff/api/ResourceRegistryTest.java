@@ -21,6 +21,7 @@ class ResourceRegistryTest {
         Arguments.of("", "namespaces", "Namespace", false, "ns", false),
         Arguments.of("", "services", "Service", true, "svc", true),
         Arguments.of("", "replicationcontrollers", "ReplicationController", true, "rc", true),
+        Arguments.of("", "persistentvolumes", "PersistentVolume", false, "pv", false),
         Arguments.of("", "persistentvolumeclaims", "PersistentVolumeClaim", true, "pvc", false),
         Arguments.of("apps", "deployments", "Deployment", true, "deploy", true),
         Arguments.of("apps", "replicasets", "ReplicaSet", true, "rs", true),

@@ -26,8 +26,9 @@ import java.util.function.Function;
  *     period ({@code --pod-shutdown-time})
  * @param clusterCidr the range nodes' pod CIDRs (/24 each) are taken from
  * @param imageCatalog which images exist ({@code --image-catalog} adds to the built-in one)
- * @param events the event recorder of a node's kubelet, by node name; null for {@link
- *     EventRecorder#create} with component {@code kubelet}
+ * @param events the event recorder of a node's kubelet, by node name, and (given null) of the
+ *     simulated volume provisioner; null for {@link EventRecorder#create} with component {@code
+ *     kubelet} ({@code persistentvolume-controller} for volumes)
  * @param workers how many threads write to the API
  */
 public record NodeOptions(

@@ -55,7 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * duration), and the node status posted when it differs from what the kubelet would report and at
  * least every 5 minutes, with the nodes spread over those intervals. Per pod: what the kubelet
  * does, from ContainerCreating to Running and Ready, through image pulls, crashes and back-offs, to
- * the graceful stop and the removal of the pod object. See {@code docs/simulation.md}.
+ * the graceful stop and the removal of the pod object. Storage: every PersistentVolumeClaim is
+ * bound at once to a volume provisioned for it ({@link VolumeBinder}). See {@code
+ * docs/simulation.md}.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -90,6 +92,7 @@ public final class NodeSimulator implements AutoCloseable {
   // are their own goroutines: behind thousands of pod syncs a heartbeat would come too late, and
   // the node lifecycle controller would call a busy node dead.
   private final WorkQueue<Key> heartbeats;
+  private final VolumeBinder volumeBinder;
   private final List<Thread> workers = new ArrayList<>();
   private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
   private final Map<String, PodRuntime> runtimes = new ConcurrentHashMap<>();
@@ -114,6 +117,13 @@ public final class NodeSimulator implements AutoCloseable {
     this.nodeInformer = new SharedInformer<>(nodes, clock, Duration.ZERO);
     this.queue = new WorkQueue<>(clock, RateLimiter.defaultControllerRateLimiter(clock));
     this.heartbeats = new WorkQueue<>(clock, RateLimiter.defaultControllerRateLimiter(clock));
+    this.volumeBinder =
+        new VolumeBinder(
+            client,
+            clock,
+            options.events() != null
+                ? options.events().apply(null)
+                : EventRecorder.create(client, "persistentvolume-controller", null, clock));
   }
 
   /**
@@ -178,8 +188,10 @@ public final class NodeSimulator implements AutoCloseable {
         });
     nodeInformer.start();
     podInformer.start();
+    volumeBinder.start();
     if (!waitForSync()) {
-      throw new IllegalStateException("the node and pod caches did not fill within a minute");
+      throw new IllegalStateException(
+          "the node, pod and volume caches did not fill within a minute");
     }
     // Ranges and addresses that nodes already have stay theirs.
     for (Node node : nodeInformer.indexer().list()) {
@@ -233,7 +245,7 @@ public final class NodeSimulator implements AutoCloseable {
   private boolean waitForSync() throws InterruptedException {
     // Waits in real time: on a manual clock, a timeout on the clock would never come.
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (!podInformer.hasSynced() || !nodeInformer.hasSynced()) {
+    while (!podInformer.hasSynced() || !nodeInformer.hasSynced() || !volumeBinder.hasSynced()) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -263,13 +275,17 @@ public final class NodeSimulator implements AutoCloseable {
    * Lets tests and benchmarks on a manual clock know when to move time on.
    */
   boolean idle() {
-    return queue.length() == 0 && heartbeats.length() == 0 && inHand.get() == 0;
+    return queue.length() == 0
+        && heartbeats.length() == 0
+        && inHand.get() == 0
+        && volumeBinder.idle();
   }
 
   /** Stops every simulated kubelet; the objects stay as they are. */
   @Override
   public void close() {
     closed = true;
+    volumeBinder.close();
     queue.shutDown();
     heartbeats.shutDown();
     podInformer.stop();

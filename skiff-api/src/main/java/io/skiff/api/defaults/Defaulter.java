@@ -19,9 +19,12 @@ import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
+import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -98,6 +101,7 @@ public final class Defaulter {
       case Node n -> node(n);
       case Secret s -> secret(s);
       case Endpoints ep -> endpoints(ep);
+      case PersistentVolume pv -> persistentVolume(pv);
       case PersistentVolumeClaim pvc -> persistentVolumeClaim(pvc);
       default -> {
         // ConfigMaps, Events, Leases, PodDisruptionBudgets, ServiceAccounts and
@@ -776,6 +780,27 @@ public final class Defaulter {
         }
       }
     }
+  }
+
+  private static void persistentVolume(PersistentVolume pv) {
+    PersistentVolumeStatus status =
+        pv.getStatus() == null ? new PersistentVolumeStatus() : pv.getStatus();
+    pv.setStatus(status);
+    if (nz(status.getPhase()).isEmpty()) {
+      status.setPhase("Pending");
+    }
+    PersistentVolumeSpec spec = pv.getSpec() == null ? new PersistentVolumeSpec() : pv.getSpec();
+    pv.setSpec(spec);
+    if (nz(spec.getPersistentVolumeReclaimPolicy()).isEmpty()) {
+      spec.setPersistentVolumeReclaimPolicy("Retain");
+    }
+    if (spec.getVolumeMode() == null) {
+      spec.setVolumeMode("Filesystem");
+    }
+    if (spec.getHostPath() != null && spec.getHostPath().getType() == null) {
+      spec.getHostPath().setType("");
+    }
+    canonicalize(spec.getCapacity());
   }
 
   private static void persistentVolumeClaim(PersistentVolumeClaim pvc) {

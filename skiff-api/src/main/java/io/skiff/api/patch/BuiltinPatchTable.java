@@ -20,6 +20,7 @@ final class BuiltinPatchTable {
       kind v1 ServiceAccount ServiceAccount
       kind v1 Event Object
       kind v1 ReplicationController ReplicationController
+      kind v1 PersistentVolume Object
       kind v1 PersistentVolumeClaim PersistentVolumeClaim
       kind apps/v1 Deployment Deployment
       kind apps/v1 ReplicaSet ReplicaSet

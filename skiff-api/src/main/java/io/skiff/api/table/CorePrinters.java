@@ -12,14 +12,19 @@ import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceStatus;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
+import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -197,6 +202,59 @@ final class CorePrinters {
               Column.age()),
           (ep, now) -> Row.of(name(ep), endpoints(ep), age(ep, now)));
 
+  static final TablePrinter<PersistentVolume> PERSISTENT_VOLUME =
+      TablePrinter.of(
+          List.of(
+              Column.forName(),
+              Column.of(
+                  "Capacity",
+                  "string",
+                  "capacity is the description of the persistent volume's resources and capacity."
+                      + " More info:"
+                      + " https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity"),
+              Column.of(
+                  "Access Modes",
+                  "string",
+                  "accessModes contains all ways the volume can be mounted. More info:"
+                      + " https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes"),
+              Column.of(
+                  "Reclaim Policy",
+                  "string",
+                  "persistentVolumeReclaimPolicy defines what happens to a persistent volume when"
+                      + " released from its claim. Valid options are Retain (default for manually"
+                      + " created PersistentVolumes), Delete (default for dynamically provisioned"
+                      + " PersistentVolumes), and Recycle (deprecated). Recycle must be supported"
+                      + " by the volume plugin underlying this PersistentVolume. More info:"
+                      + " https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming"),
+              Column.of(
+                  "Status",
+                  "string",
+                  "phase indicates if a volume is available, bound to a claim, or released by a"
+                      + " claim. More info:"
+                      + " https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase"),
+              Column.of(
+                  "Claim",
+                  "string",
+                  "claimRef is part of a bi-directional binding between PersistentVolume and"
+                      + " PersistentVolumeClaim. Expected to be non-nil when bound."
+                      + " claim.VolumeName is the authoritative bind between PV and PVC. More info:"
+                      + " https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding"),
+              Column.of("StorageClass", "string", "StorageClass of the pv"),
+              Column.of("VolumeAttributesClass", "string", "VolumeAttributesClass of the pv"),
+              Column.of(
+                  "Reason",
+                  "string",
+                  "reason is a brief CamelCase string that describes any failure and is meant for"
+                      + " machine parsing and tidy display in the CLI."),
+              Column.age(),
+              Column.wide(
+                  "VolumeMode",
+                  "string",
+                  "volumeMode defines if a volume is intended to be used with a formatted"
+                      + " filesystem or to remain in raw block state. Value of Filesystem is"
+                      + " implied when not included in spec.")),
+          CorePrinters::persistentVolume);
+
   static final TablePrinter<PersistentVolumeClaim> PERSISTENT_VOLUME_CLAIM =
       TablePrinter.of(
           List.of(
@@ -362,6 +420,38 @@ final class CorePrinters {
     return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
   }
 
+  private static Row persistentVolume(PersistentVolume pv, Instant now) {
+    PersistentVolumeSpec spec = or(pv.getSpec(), PersistentVolumeSpec::new);
+    PersistentVolumeStatus status = or(pv.getStatus(), PersistentVolumeStatus::new);
+    ObjectReference claimRef = spec.getClaimRef();
+    String claim =
+        claimRef == null
+            ? ""
+            : Cells.str(claimRef.getNamespace()) + "/" + Cells.str(claimRef.getName());
+    String phase =
+        Cells.meta(pv).getDeletionTimestamp() != null
+            ? "Terminating"
+            : Cells.str(status.getPhase());
+    return Row.of(
+        name(pv),
+        canonical(map(spec.getCapacity()).get("storage")),
+        accessModes(list(spec.getAccessModes())),
+        Cells.str(spec.getPersistentVolumeReclaimPolicy()),
+        phase,
+        claim,
+        storageClass(pv, spec.getStorageClassName()),
+        or(spec.getVolumeAttributesClassName(), () -> Cells.UNSET),
+        Cells.str(status.getReason()),
+        age(pv, now),
+        or(spec.getVolumeMode(), () -> Cells.UNSET));
+  }
+
+  /** Upstream's GetPersistentVolume(Claim)Class: the beta annotation wins over the field. */
+  private static String storageClass(HasMetadata obj, String field) {
+    return Cells.map(Cells.meta(obj).getAnnotations())
+        .getOrDefault("volume.beta.kubernetes.io/storage-class", Cells.str(field));
+  }
+
   private static Row persistentVolumeClaim(PersistentVolumeClaim pvc, Instant now) {
     PersistentVolumeClaimSpec spec = or(pvc.getSpec(), PersistentVolumeClaimSpec::new);
     PersistentVolumeClaimStatus status = or(pvc.getStatus(), PersistentVolumeClaimStatus::new);
@@ -376,17 +466,13 @@ final class CorePrinters {
       accessModes = accessModes(list(status.getAccessModes()));
       capacity = canonical(map(status.getCapacity()).get("storage"));
     }
-    String storageClass =
-        Cells.map(Cells.meta(pvc).getAnnotations())
-            .getOrDefault(
-                "volume.beta.kubernetes.io/storage-class", Cells.str(spec.getStorageClassName()));
     return Row.of(
         name(pvc),
         phase,
         volume,
         capacity,
         accessModes,
-        storageClass,
+        storageClass(pvc, spec.getStorageClassName()),
         or(spec.getVolumeAttributesClassName(), () -> Cells.UNSET),
         age(pvc, now),
         or(spec.getVolumeMode(), () -> Cells.UNSET));

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
@@ -80,6 +81,7 @@ public final class Tables {
     put(p, Event.class, EventPrinter.CORE);
     put(p, io.fabric8.kubernetes.api.model.events.v1.Event.class, EventPrinter.EVENTS_V1);
     put(p, ReplicationController.class, WorkloadPrinters.REPLICATION_CONTROLLER);
+    put(p, PersistentVolume.class, CorePrinters.PERSISTENT_VOLUME);
     put(p, PersistentVolumeClaim.class, CorePrinters.PERSISTENT_VOLUME_CLAIM);
     put(p, Deployment.class, WorkloadPrinters.DEPLOYMENT);
     put(p, ReplicaSet.class, WorkloadPrinters.REPLICA_SET);

@@ -20,8 +20,10 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -43,6 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Validation of the core/v1 kinds Skiff serves, after upstream's core validation (1.28). */
 final class CoreValidation {
@@ -1131,6 +1134,11 @@ final class CoreValidation {
         oldSpec.set("volumeName", newSpec.get("volumeName"));
       }
     }
+    if (storageClassUpgradeFromNil(o, n)) {
+      // RetroactiveDefaultStorageClass (GA in 1.28): a claim created without a class may be given
+      // one later, as the PV controller does with the default class.
+      newSpec.remove("storageClassName");
+    }
     boolean bound = n.getStatus() != null && "Bound".equals(n.getStatus().getPhase());
     if (bound
         && newSpec.path("resources").has("requests")
@@ -1144,6 +1152,311 @@ final class CoreValidation {
               FieldPath.of("spec"),
               "spec is immutable after creation except resources.requests for bound claims\n"
                   + SpecDiff.diff("core.PersistentVolumeClaimSpec", oldSpec, newSpec)));
+    }
+    return errs;
+  }
+
+  private static final String BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+  private static boolean storageClassUpgradeFromNil(
+      PersistentVolumeClaim o, PersistentVolumeClaim n) {
+    String oldClass = o.getSpec() == null ? null : o.getSpec().getStorageClassName();
+    String newClass = n.getSpec() == null ? null : n.getSpec().getStorageClassName();
+    String oldAnnotation = nonNull(o.getMetadata().getAnnotations()).get(BETA_STORAGE_CLASS);
+    return newClass != null
+        && oldClass == null
+        && (oldAnnotation == null || oldAnnotation.equals(newClass));
+  }
+
+  // ---- PersistentVolume ----
+
+  private static final List<String> RECLAIM_POLICIES = List.of("Delete", "Recycle", "Retain");
+
+  /**
+   * The persistent volume sources in upstream's order of checks, with the path each error names
+   * (upstream's own spellings: gcePersistentDisk's details are under "persistentDisk", cephFS's
+   * under "cephfs").
+   */
+  private static final List<Map.Entry<String, Function<PersistentVolumeSpec, Object>>> PV_SOURCES =
+      List.of(
+          Map.entry("hostPath", PersistentVolumeSpec::getHostPath),
+          Map.entry("gcePersistentDisk", PersistentVolumeSpec::getGcePersistentDisk),
+          Map.entry("awsElasticBlockStore", PersistentVolumeSpec::getAwsElasticBlockStore),
+          Map.entry("glusterfs", PersistentVolumeSpec::getGlusterfs),
+          Map.entry("flocker", PersistentVolumeSpec::getFlocker),
+          Map.entry("nfs", PersistentVolumeSpec::getNfs),
+          Map.entry("rbd", PersistentVolumeSpec::getRbd),
+          Map.entry("quobyte", PersistentVolumeSpec::getQuobyte),
+          Map.entry("cephFS", PersistentVolumeSpec::getCephfs),
+          Map.entry("iscsi", PersistentVolumeSpec::getIscsi),
+          Map.entry("cinder", PersistentVolumeSpec::getCinder),
+          Map.entry("fc", PersistentVolumeSpec::getFc),
+          Map.entry("flexVolume", PersistentVolumeSpec::getFlexVolume),
+          Map.entry("azureFile", PersistentVolumeSpec::getAzureFile),
+          Map.entry("vsphereVolume", PersistentVolumeSpec::getVsphereVolume),
+          Map.entry("photonPersistentDisk", PersistentVolumeSpec::getPhotonPersistentDisk),
+          Map.entry("portworxVolume", PersistentVolumeSpec::getPortworxVolume),
+          Map.entry("azureDisk", PersistentVolumeSpec::getAzureDisk),
+          Map.entry("scaleIO", PersistentVolumeSpec::getScaleIO),
+          Map.entry("local", PersistentVolumeSpec::getLocal),
+          Map.entry("storageos", PersistentVolumeSpec::getStorageos),
+          Map.entry("csi", PersistentVolumeSpec::getCsi));
+
+  /** The spec fields that make up upstream's PersistentVolumeSource, immutable after creation. */
+  private static final List<String> PV_SOURCE_FIELDS =
+      List.of(
+          "hostPath",
+          "gcePersistentDisk",
+          "awsElasticBlockStore",
+          "glusterfs",
+          "flocker",
+          "nfs",
+          "rbd",
+          "quobyte",
+          "cephfs",
+          "iscsi",
+          "cinder",
+          "fc",
+          "flexVolume",
+          "azureFile",
+          "vsphereVolume",
+          "photonPersistentDisk",
+          "portworxVolume",
+          "azureDisk",
+          "scaleIO",
+          "local",
+          "storageos",
+          "csi");
+
+  static List<FieldError> validatePv(PersistentVolume pv) {
+    List<FieldError> errs =
+        MetaValidation.validateObjectMeta(pv.getMetadata(), false, Names.DNS_SUBDOMAIN, meta());
+    errs.addAll(
+        validatePvSpec(
+            pv.getSpec() == null ? new PersistentVolumeSpec() : pv.getSpec(),
+            FieldPath.of("spec")));
+    return errs;
+  }
+
+  private static List<FieldError> validatePvSpec(PersistentVolumeSpec spec, FieldPath path) {
+    List<FieldError> errs = new ArrayList<>();
+    List<String> modes = nonNullList(spec.getAccessModes());
+    if (modes.isEmpty()) {
+      errs.add(FieldError.required(path.child("accessModes"), ""));
+    }
+    boolean rwop = false;
+    boolean others = false;
+    for (String m : modes) {
+      if (!ACCESS_MODES.contains(nz(m))) {
+        errs.add(FieldError.notSupported(path.child("accessModes"), nz(m), ACCESS_MODES));
+      } else if ("ReadWriteOncePod".equals(m)) {
+        rwop = true;
+      } else {
+        others = true;
+      }
+    }
+    if (rwop && others) {
+      errs.add(
+          FieldError.forbidden(
+              path.child("accessModes"), "may not use ReadWriteOncePod with other access modes"));
+    }
+    FieldPath capacity = path.child("capacity");
+    Map<String, Quantity> cap = nonNull(spec.getCapacity());
+    if (cap.isEmpty()) {
+      errs.add(FieldError.required(capacity, ""));
+    }
+    if (!cap.containsKey("storage") || cap.size() > 1) {
+      errs.add(FieldError.notSupported(capacity, resourceList(cap), List.of("storage")));
+    }
+    for (Map.Entry<String, Quantity> e : new TreeMap<>(cap).entrySet()) {
+      Quantities.parse(e.getValue())
+          .ifPresent(
+              q -> {
+                if (q.value().signum() <= 0) {
+                  errs.add(
+                      FieldError.invalid(
+                          capacity.key(e.getKey()),
+                          Quantities.canonical(q),
+                          "must be greater than zero"));
+                }
+              });
+    }
+    String policy = nz(spec.getPersistentVolumeReclaimPolicy());
+    if (!policy.isEmpty() && !RECLAIM_POLICIES.contains(policy)) {
+      errs.add(
+          FieldError.notSupported(
+              path.child("persistentVolumeReclaimPolicy"), policy, RECLAIM_POLICIES));
+    }
+    int sources = 0;
+    for (Map.Entry<String, Function<PersistentVolumeSpec, Object>> src : PV_SOURCES) {
+      if (src.getValue().apply(spec) == null) {
+        continue;
+      }
+      // Upstream lets flexVolume through this check, whatever came before it.
+      if (sources > 0 && !src.getKey().equals("flexVolume")) {
+        errs.add(
+            FieldError.forbidden(
+                path.child(src.getKey()), "may not specify more than 1 volume type"));
+        continue;
+      }
+      sources++;
+      errs.addAll(validatePvSource(spec, src.getKey(), path));
+    }
+    if (sources == 0) {
+      errs.add(FieldError.required(path, "must specify a volume type"));
+    }
+    if (spec.getHostPath() != null
+        && "Recycle".equals(policy)
+        && cleansToRoot(nz(spec.getHostPath().getPath()))) {
+      errs.add(
+          FieldError.forbidden(
+              path.child("persistentVolumeReclaimPolicy"),
+              "may not be 'recycle' for a hostPath mount of '/'"));
+    }
+    String storageClass = nz(spec.getStorageClassName());
+    if (!storageClass.isEmpty()) {
+      for (String msg : Names.isDns1123Subdomain(storageClass)) {
+        errs.add(FieldError.invalid(path.child("storageClassName"), storageClass, msg));
+      }
+    }
+    if (spec.getVolumeMode() != null
+        && !List.of("Block", "Filesystem").contains(spec.getVolumeMode())) {
+      errs.add(
+          FieldError.notSupported(
+              path.child("volumeMode"), spec.getVolumeMode(), List.of("Block", "Filesystem")));
+    }
+    return errs;
+  }
+
+  /** Whether Go's path.Clean of {@code p} is "/". */
+  private static boolean cleansToRoot(String p) {
+    if (!p.startsWith("/")) {
+      return false;
+    }
+    int depth = 0;
+    for (String part : p.split("/")) {
+      if (part.equals("..")) {
+        // Above the root is the root.
+        depth = Math.max(0, depth - 1);
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        depth++;
+      }
+    }
+    return depth == 0;
+  }
+
+  /** The details Skiff checks of the sources a simulated cluster is likely to see. */
+  private static List<FieldError> validatePvSource(
+      PersistentVolumeSpec spec, String source, FieldPath path) {
+    List<FieldError> errs = new ArrayList<>();
+    switch (source) {
+      case "hostPath" -> {
+        FieldPath p = path.child("hostPath");
+        String hp = nz(spec.getHostPath().getPath());
+        if (hp.isEmpty()) {
+          errs.add(FieldError.required(p.child("path"), ""));
+          break;
+        }
+        errs.addAll(PodValidation.validatePathNoBacksteps(hp, p.child("path")));
+        String t = spec.getHostPath().getType();
+        if (t != null && !PodValidation.HOST_PATH_TYPES.contains(t)) {
+          errs.add(FieldError.notSupported(p.child("type"), t, PodValidation.HOST_PATH_TYPES));
+        }
+      }
+      case "local" -> {
+        FieldPath p = path.child("local");
+        if (nz(spec.getLocal().getPath()).isEmpty()) {
+          errs.add(FieldError.required(p.child("path"), ""));
+        }
+        if (spec.getNodeAffinity() == null || spec.getNodeAffinity().getRequired() == null) {
+          errs.add(
+              FieldError.required(
+                  path.child("nodeAffinity"), "Local volume requires node affinity"));
+        }
+      }
+      case "nfs" -> {
+        FieldPath p = path.child("nfs");
+        if (nz(spec.getNfs().getServer()).isEmpty()) {
+          errs.add(FieldError.required(p.child("server"), ""));
+        }
+        String np = nz(spec.getNfs().getPath());
+        if (np.isEmpty()) {
+          errs.add(FieldError.required(p.child("path"), ""));
+        } else if (!np.startsWith("/")) {
+          errs.add(FieldError.invalid(p.child("path"), np, "must be an absolute path"));
+        }
+      }
+      case "csi" -> {
+        FieldPath p = path.child("csi");
+        if (nz(spec.getCsi().getDriver()).isEmpty()) {
+          errs.add(FieldError.required(p.child("driver"), ""));
+        }
+        if (nz(spec.getCsi().getVolumeHandle()).isEmpty()) {
+          errs.add(FieldError.required(p.child("volumeHandle"), ""));
+        }
+      }
+      default -> {
+        // Other volume plugins are accepted as given; Skiff mounts no volumes.
+      }
+    }
+    return errs;
+  }
+
+  /**
+   * Go's {@code %#v} of a core.ResourceList. Upstream prints each Quantity's internal fields; Skiff
+   * shows its canonical text instead, which only the rare non-empty case reaches.
+   */
+  private static GoValue resourceList(Map<String, Quantity> list) {
+    return () -> {
+      if (list.isEmpty()) {
+        return "core.ResourceList(nil)";
+      }
+      List<String> parts = new ArrayList<>();
+      new TreeMap<>(list)
+          .forEach(
+              (k, q) ->
+                  parts.add(
+                      GoValueFormatter.quote(k)
+                          + ":"
+                          + GoValueFormatter.quote(
+                              Quantities.parse(q)
+                                  .map(Quantities::canonical)
+                                  .orElse(nz(q.getAmount()) + nz(q.getFormat())))));
+      return "core.ResourceList{" + String.join(", ", parts) + "}";
+    };
+  }
+
+  static List<FieldError> validatePvUpdate(PersistentVolume n, PersistentVolume o) {
+    List<FieldError> errs =
+        MetaValidation.validateObjectMetaUpdate(n.getMetadata(), o.getMetadata(), meta());
+    errs.addAll(validatePv(n));
+    ObjectNode newSpec =
+        JSON.valueToTree(n.getSpec() == null ? new PersistentVolumeSpec() : n.getSpec());
+    ObjectNode oldSpec =
+        JSON.valueToTree(o.getSpec() == null ? new PersistentVolumeSpec() : o.getSpec());
+    ObjectNode newSource = JSON.createObjectNode();
+    ObjectNode oldSource = JSON.createObjectNode();
+    for (String f : PV_SOURCE_FIELDS) {
+      if (newSpec.has(f)) {
+        newSource.set(f, newSpec.get(f));
+      }
+      if (oldSpec.has(f)) {
+        oldSource.set(f, oldSpec.get(f));
+      }
+    }
+    if (!newSource.equals(oldSource)) {
+      errs.add(
+          FieldError.forbidden(
+              FieldPath.of("spec", "persistentvolumesource"),
+              "spec.persistentvolumesource is immutable after creation\n"
+                  + SpecDiff.diff("core.PersistentVolumeSource", oldSource, newSource)));
+    }
+    String newMode = n.getSpec() == null ? null : n.getSpec().getVolumeMode();
+    String oldMode = o.getSpec() == null ? null : o.getSpec().getVolumeMode();
+    if (!Objects.equals(newMode, oldMode)) {
+      // Upstream names this field without its "spec." prefix.
+      errs.add(
+          FieldError.invalid(FieldPath.of("volumeMode"), newMode, MetaValidation.FIELD_IMMUTABLE));
     }
     return errs;
   }

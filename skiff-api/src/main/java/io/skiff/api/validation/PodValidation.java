@@ -254,7 +254,7 @@ final class PodValidation {
           Map.entry("csi", Volume::getCsi),
           Map.entry("ephemeral", Volume::getEphemeral));
 
-  private static final List<String> HOST_PATH_TYPES =
+  static final List<String> HOST_PATH_TYPES =
       List.of(
           "",
           "BlockDevice",
@@ -407,7 +407,7 @@ final class PodValidation {
     return errs;
   }
 
-  private static List<FieldError> validatePathNoBacksteps(String target, FieldPath path) {
+  static List<FieldError> validatePathNoBacksteps(String target, FieldPath path) {
     for (String part : target.split("[/\\\\]", -1)) {
       if (part.equals("..")) {
         return List.of(FieldError.invalid(path, target, "must not contain '..'"));

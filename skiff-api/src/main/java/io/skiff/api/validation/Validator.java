@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
@@ -142,7 +143,9 @@ public final class Validator {
   }
 
   private static boolean namespaced(HasMetadata obj) {
-    return !(obj instanceof Namespace) && !(obj instanceof Node);
+    return !(obj instanceof Namespace)
+        && !(obj instanceof Node)
+        && !(obj instanceof PersistentVolume);
   }
 
   private static void requireSameType(HasMetadata a, HasMetadata b) {
@@ -190,6 +193,7 @@ public final class Validator {
       case Secret s -> CoreValidation.validateSecret(s);
       case Endpoints ep -> CoreValidation.validateEndpoints(ep);
       case PersistentVolumeClaim pvc -> CoreValidation.validatePvc(pvc);
+      case PersistentVolume pv -> CoreValidation.validatePv(pv);
       case Event e -> CoreValidation.validateCoreEvent(e);
       case io.fabric8.kubernetes.api.model.events.v1.Event e -> OtherValidation.validateEvent(e);
       case Lease l -> OtherValidation.validateLease(l);
@@ -221,6 +225,7 @@ public final class Validator {
       case Secret s -> CoreValidation.validateSecretUpdate(s, (Secret) o);
       case PersistentVolumeClaim pvc ->
           CoreValidation.validatePvcUpdate(pvc, (PersistentVolumeClaim) o);
+      case PersistentVolume pv -> CoreValidation.validatePvUpdate(pv, (PersistentVolume) o);
       case Event e -> CoreValidation.validateCoreEvent(e);
       case io.fabric8.kubernetes.api.model.events.v1.Event e ->
           OtherValidation.validateEventUpdate(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -269,6 +270,30 @@ class DefaulterTest {
     assertThat(s.getStringData()).isEmpty();
   }
 
+  @Test
+  void persistentVolumeDefaults() {
+    PersistentVolume pv =
+        defaulted(
+            PersistentVolume.class,
+            "{'metadata':{'name':'pv1'},'spec':{'capacity':{'storage':'1024Mi'},"
+                + "'accessModes':['ReadWriteOnce'],'hostPath':{'path':'/data'}}}");
+    assertThat(tree(pv.getSpec()))
+        .isEqualTo(
+            json(
+                "{'accessModes':['ReadWriteOnce'],'capacity':{'storage':'1Gi'},"
+                    + "'hostPath':{'path':'/data','type':''},"
+                    + "'persistentVolumeReclaimPolicy':'Retain','volumeMode':'Filesystem'}"));
+    assertThat(tree(pv.getStatus())).isEqualTo(json("{'phase':'Pending'}"));
+    PersistentVolume kept =
+        defaulted(
+            PersistentVolume.class,
+            "{'spec':{'persistentVolumeReclaimPolicy':'Delete','volumeMode':'Block'},"
+                + "'status':{'phase':'Bound'}}");
+    assertThat(kept.getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Delete");
+    assertThat(kept.getSpec().getVolumeMode()).isEqualTo("Block");
+    assertThat(kept.getStatus().getPhase()).isEqualTo("Bound");
+  }
+
   static Stream<Arguments> everyKind() {
     return Stream.of(
         Arguments.of(Deployment.class, SEED_DEPLOYMENT),
@@ -286,7 +311,8 @@ class DefaulterTest {
             "{'spec':{'containers':[{'name':'a','image':'a','resources':{'limits':{'cpu':'1.5'}}}]}}"),
         Arguments.of(Service.class, "{'spec':{'type':'NodePort','ports':[{'port':80}]}}"),
         Arguments.of(Namespace.class, "{'metadata':{'name':'n'}}"),
-        Arguments.of(Secret.class, "{'stringData':{'k':'v'}}"));
+        Arguments.of(Secret.class, "{'stringData':{'k':'v'}}"),
+        Arguments.of(PersistentVolume.class, "{'spec':{'hostPath':{'path':'/d'}}}"));
   }
 
   @ParameterizedTest

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -293,6 +295,72 @@ class CorePrintersTest {
     pvc.getMetadata().setDeletionTimestamp(minutesAgo(1));
     assertThat(CorePrinters.PERSISTENT_VOLUME_CLAIM.print(pvc, NOW).cells().get(1))
         .isEqualTo("Terminating");
+  }
+
+  @Test
+  void aProvisionedVolumeBoundToItsClaim() {
+    PersistentVolume pv =
+        new PersistentVolumeBuilder()
+            .withMetadata(meta("pvc-3f1e"))
+            .withNewSpec()
+            .addToCapacity("storage", new Quantity("1024Mi"))
+            .withAccessModes("ReadWriteOnce")
+            .withPersistentVolumeReclaimPolicy("Delete")
+            .withStorageClassName("standard")
+            .withVolumeMode("Filesystem")
+            .withNewClaimRef()
+            .withNamespace("default")
+            .withName("www-web-0")
+            .endClaimRef()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Bound")
+            .endStatus()
+            .build();
+    assertThat(CorePrinters.PERSISTENT_VOLUME.print(pv, NOW).cells())
+        .containsExactly(
+            "pvc-3f1e",
+            "1Gi",
+            "RWO",
+            "Delete",
+            "Bound",
+            "default/www-web-0",
+            "standard",
+            "<unset>",
+            "",
+            "5m",
+            "Filesystem");
+    pv.getMetadata().setDeletionTimestamp(minutesAgo(1));
+    assertThat(CorePrinters.PERSISTENT_VOLUME.print(pv, NOW).cells().get(4))
+        .isEqualTo("Terminating");
+  }
+
+  @Test
+  void anEmptyVolumeShowsZeroCapacityAndNoClaim() {
+    PersistentVolume pv =
+        new PersistentVolumeBuilder()
+            .withMetadata(meta("manual"))
+            .editMetadata()
+            .addToAnnotations("volume.beta.kubernetes.io/storage-class", "legacy")
+            .endMetadata()
+            .withNewStatus()
+            .withPhase("Failed")
+            .withReason("VolumeFailedDelete")
+            .endStatus()
+            .build();
+    assertThat(CorePrinters.PERSISTENT_VOLUME.print(pv, NOW).cells())
+        .containsExactly(
+            "manual",
+            "0",
+            "",
+            "",
+            "Failed",
+            "",
+            "legacy",
+            "<unset>",
+            "VolumeFailedDelete",
+            "5m",
+            "<unset>");
   }
 
   @Test

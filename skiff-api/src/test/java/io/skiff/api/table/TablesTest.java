@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -71,6 +72,10 @@ class TablesTest {
         Arguments.of(
             ReplicationController.class,
             "Name,Desired,Current,Ready,Age,*Containers,*Images,*Selector"),
+        Arguments.of(
+            PersistentVolume.class,
+            "Name,Capacity,Access Modes,Reclaim Policy,Status,Claim,StorageClass,"
+                + "VolumeAttributesClass,Reason,Age,*VolumeMode"),
         Arguments.of(
             PersistentVolumeClaim.class,
             "Name,Status,Volume,Capacity,Access Modes,StorageClass,VolumeAttributesClass,Age,"

@@ -8,8 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalVolumeSource;
+import io.fabric8.kubernetes.api.model.NFSVolumeSource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -250,6 +257,165 @@ class CoreValidationTest {
             "spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"50\"}: a"
                 + " valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', "
                 + " or '93%', regex used for validation is '[0-9]+%')");
+  }
+
+  private static final String PV =
+      "{'metadata':{'name':'pv1'},'spec':{'capacity':{'storage':'1Gi'},"
+          + "'accessModes':['ReadWriteOnce'],'hostPath':{'path':'/data/pv1'}}}";
+
+  static Stream<Arguments> persistentVolumes() {
+    return Stream.of(
+        Arguments.of("valid", (Consumer<PersistentVolume>) pv -> {}, List.of()),
+        Arguments.of(
+            "nothing but a name",
+            (Consumer<PersistentVolume>) pv -> pv.setSpec(new PersistentVolumeSpec()),
+            List.of(
+                "spec.accessModes: Required value",
+                "spec.capacity: Required value",
+                "spec.capacity: Unsupported value: core.ResourceList(nil): supported values:"
+                    + " \"storage\"",
+                "spec: Required value: must specify a volume type")),
+        Arguments.of(
+            "a namespace on a cluster-scoped kind",
+            (Consumer<PersistentVolume>) pv -> pv.getMetadata().setNamespace("default"),
+            List.of("metadata.namespace: Forbidden: not allowed on this type")),
+        Arguments.of(
+            "bad modes, policy and class",
+            (Consumer<PersistentVolume>)
+                pv -> {
+                  pv.getSpec().setAccessModes(List.of("ReadWriteOncePod", "ReadWriteOnce", "Rw"));
+                  pv.getSpec().setPersistentVolumeReclaimPolicy("Keep");
+                  pv.getSpec().setStorageClassName("Fast_SSD");
+                },
+            List.of(
+                "spec.accessModes: Unsupported value: \"Rw\": supported values:"
+                    + " \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\","
+                    + " \"ReadWriteOncePod\"",
+                "spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes",
+                "spec.persistentVolumeReclaimPolicy: Unsupported value: \"Keep\": supported"
+                    + " values: \"Delete\", \"Recycle\", \"Retain\"",
+                "spec.storageClassName: Invalid value: \"Fast_SSD\": a lowercase RFC 1123"
+                    + " subdomain must consist of lower case alphanumeric characters, '-' or '.',"
+                    + " and must start and end with an alphanumeric character (e.g."
+                    + " 'example.com', regex used for validation is"
+                    + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")),
+        Arguments.of(
+            "zero capacity",
+            (Consumer<PersistentVolume>)
+                pv -> pv.getSpec().setCapacity(Map.of("storage", new Quantity("0"))),
+            List.of("spec.capacity[storage]: Invalid value: \"0\": must be greater than zero")),
+        Arguments.of(
+            "two sources",
+            (Consumer<PersistentVolume>)
+                pv -> pv.getSpec().setNfs(new NFSVolumeSource("/export", false, "nfs.example")),
+            List.of("spec.nfs: Forbidden: may not specify more than 1 volume type")),
+        Arguments.of(
+            "a host path without a path",
+            (Consumer<PersistentVolume>) pv -> pv.getSpec().getHostPath().setPath(""),
+            List.of("spec.hostPath.path: Required value")),
+        Arguments.of(
+            "recycling the host's root",
+            (Consumer<PersistentVolume>)
+                pv -> {
+                  pv.getSpec().getHostPath().setPath("/tmp/..");
+                  pv.getSpec().setPersistentVolumeReclaimPolicy("Recycle");
+                },
+            List.of(
+                "spec.hostPath.path: Invalid value: \"/tmp/..\": must not contain '..'",
+                "spec.persistentVolumeReclaimPolicy: Forbidden: may not be 'recycle' for a"
+                    + " hostPath mount of '/'")),
+        Arguments.of(
+            "a local volume without node affinity",
+            (Consumer<PersistentVolume>)
+                pv -> {
+                  pv.getSpec().setHostPath(null);
+                  pv.getSpec().setLocal(new LocalVolumeSource(null, "/mnt/disks/ssd1"));
+                },
+            List.of("spec.nodeAffinity: Required value: Local volume requires node affinity")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("persistentVolumes")
+  void persistentVolumeCreate(
+      String name, Consumer<PersistentVolume> mutate, List<String> expected) {
+    PersistentVolume pv = defaulted(PersistentVolume.class, PV, mutate);
+    assertThat(messages(Validator.validateCreate(pv))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aVolumesSourceAndModeAreImmutableItsClaimRefIsNot() {
+    PersistentVolume old = defaulted(PersistentVolume.class, PV, pv -> {});
+    old.getMetadata().setResourceVersion("7");
+    PersistentVolume bound =
+        defaulted(
+            PersistentVolume.class,
+            PV,
+            pv -> {
+              pv.getMetadata().setResourceVersion("7");
+              pv.getSpec()
+                  .setClaimRef(
+                      new ObjectReferenceBuilder()
+                          .withKind("PersistentVolumeClaim")
+                          .withNamespace("default")
+                          .withName("data")
+                          .build());
+              pv.getSpec().setPersistentVolumeReclaimPolicy("Delete");
+            });
+    assertThat(Validator.validateUpdate(bound, old)).isEmpty();
+    PersistentVolume moved =
+        defaulted(
+            PersistentVolume.class,
+            PV,
+            pv -> {
+              pv.getMetadata().setResourceVersion("7");
+              pv.getSpec().getHostPath().setPath("/data/other");
+              pv.getSpec().setVolumeMode("Block");
+            });
+    assertThat(messages(Validator.validateUpdate(moved, old)))
+        .containsExactly(
+            "spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable"
+                + " after creation\n"
+                + "  core.PersistentVolumeSource{\n"
+                + "- \thostPath.path: \"/data/pv1\",\n"
+                + "+ \thostPath.path: \"/data/other\",\n"
+                + "  }\n",
+            "volumeMode: Invalid value: \"Block\": field is immutable");
+  }
+
+  private static final String PVC =
+      "{'metadata':{'name':'data','namespace':'default','resourceVersion':'3'},"
+          + "'spec':{'accessModes':['ReadWriteOnce'],'resources':{'requests':{'storage':'1Gi'}}}}";
+
+  @Test
+  void aClaimWithoutAClassMayBeGivenOneOnceAndOnlyThen() {
+    PersistentVolumeClaim old = defaulted(PersistentVolumeClaim.class, PVC, c -> {});
+    PersistentVolumeClaim classed =
+        defaulted(
+            PersistentVolumeClaim.class, PVC, c -> c.getSpec().setStorageClassName("standard"));
+    assertThat(Validator.validateUpdate(classed, old)).isEmpty();
+    PersistentVolumeClaim reclassed =
+        defaulted(PersistentVolumeClaim.class, PVC, c -> c.getSpec().setStorageClassName("fast"));
+    assertThat(messages(Validator.validateUpdate(reclassed, classed)))
+        .singleElement()
+        .asString()
+        .startsWith("spec: Forbidden: spec is immutable after creation");
+    PersistentVolumeClaim annotated =
+        defaulted(
+            PersistentVolumeClaim.class,
+            PVC,
+            c ->
+                c.getMetadata()
+                    .setAnnotations(Map.of("volume.beta.kubernetes.io/storage-class", "slow")));
+    PersistentVolumeClaim otherClass =
+        defaulted(
+            PersistentVolumeClaim.class,
+            PVC,
+            c -> {
+              c.getMetadata()
+                  .setAnnotations(Map.of("volume.beta.kubernetes.io/storage-class", "slow"));
+              c.getSpec().setStorageClassName("standard");
+            });
+    assertThat(Validator.validateUpdate(otherClass, annotated)).isNotEmpty();
   }
 
   @Test

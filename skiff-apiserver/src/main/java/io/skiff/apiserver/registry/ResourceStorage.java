@@ -70,7 +70,7 @@ public final class ResourceStorage {
     this.store = store;
     this.codec = codec;
     this.clock = clock;
-    this.strategy = new Strategy(type);
+    this.strategy = new Strategy(type, clock);
   }
 
   public ResourceType type() {

@@ -5,12 +5,15 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceSpec;
 import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.skiff.api.ResourceType;
 import io.skiff.api.defaults.Defaulter;
+import io.skiff.clock.Clock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -42,9 +45,11 @@ final class Strategy {
   static final String KUBERNETES_FINALIZER = "kubernetes";
 
   private final ResourceType type;
+  private final Clock clock;
 
-  Strategy(ResourceType type) {
+  Strategy(ResourceType type, Clock clock) {
     this.type = type;
+    this.clock = clock;
   }
 
   boolean tracksGeneration() {
@@ -88,6 +93,13 @@ final class Strategy {
       case Job job -> {
         Defaulter.generateJobSelector(job);
         job.setStatus(null);
+      }
+      case PersistentVolume pv -> {
+        // PersistentVolumeLastPhaseTransitionTime, GA in 1.31: a new volume is Pending from now.
+        PersistentVolumeStatus s = new PersistentVolumeStatus();
+        s.setPhase("Pending");
+        s.setLastPhaseTransitionTime(now());
+        pv.setStatus(s);
       }
       default -> {
         if (hasStatus() && !type.kind().equals("Node")) {
@@ -163,6 +175,35 @@ final class Strategy {
     if (next instanceof Deployment) {
       next.getMetadata().setLabels(old.getMetadata().getLabels());
     }
+    if (next instanceof PersistentVolume pv) {
+      phaseTransition(pv, (PersistentVolume) old);
+    }
+  }
+
+  /**
+   * Upstream's PersistentVolume status strategy: a phase change the writer did not stamp itself
+   * gets the time now; an unchanged phase keeps the time it had.
+   */
+  private void phaseTransition(PersistentVolume next, PersistentVolume old) {
+    PersistentVolumeStatus was =
+        old.getStatus() == null ? new PersistentVolumeStatus() : old.getStatus();
+    PersistentVolumeStatus is = next.getStatus();
+    if (is == null) {
+      is = new PersistentVolumeStatus();
+      next.setStatus(is);
+    }
+    boolean samePhase = Objects.equals(was.getPhase(), is.getPhase());
+    if (samePhase && is.getLastPhaseTransitionTime() == null) {
+      is.setLastPhaseTransitionTime(was.getLastPhaseTransitionTime());
+    } else if (!samePhase
+        && (is.getLastPhaseTransitionTime() == null
+            || is.getLastPhaseTransitionTime().equals(was.getLastPhaseTransitionTime()))) {
+      is.setLastPhaseTransitionTime(now());
+    }
+  }
+
+  private String now() {
+    return ResourceStorage.timestamp(clock.now());
   }
 
   /**

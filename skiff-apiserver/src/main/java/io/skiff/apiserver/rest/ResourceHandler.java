@@ -640,6 +640,7 @@ public final class ResourceHandler {
     return t.group().isEmpty()
         && (t.plural().equals("pods")
             || t.plural().equals("namespaces")
+            || t.plural().equals("persistentvolumes")
             || t.plural().equals("persistentvolumeclaims"));
   }
 

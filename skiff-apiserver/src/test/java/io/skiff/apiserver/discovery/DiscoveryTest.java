@@ -161,6 +161,14 @@ class DiscoveryTest {
             + "\"namespaced\":true,\"kind\":\"PersistentVolumeClaim\",\"verbs\":"
             + RW
             + "},"
+            + "{\"name\":\"persistentvolumes\",\"singularName\":\"persistentvolume\","
+            + "\"namespaced\":false,\"kind\":\"PersistentVolume\",\"verbs\":"
+            + ALL_VERBS
+            + ",\"shortNames\":[\"pv\"],\"storageVersionHash\":\"HN/zwEC+JgM=\"},"
+            + "{\"name\":\"persistentvolumes/status\",\"singularName\":\"\","
+            + "\"namespaced\":false,\"kind\":\"PersistentVolume\",\"verbs\":"
+            + RW
+            + "},"
             + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
             + "\"verbs\":"
             + ALL_VERBS

@@ -20,10 +20,13 @@ final class Handler implements AutoCloseable {
   final ResourceHandler handler;
 
   Handler() {
-    Registry registry =
-        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
+    this(Clock.system());
+  }
+
+  Handler(Clock clock) {
+    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
     registry.bootstrap();
-    handler = new ResourceHandler(registry, Clock.system());
+    handler = new ResourceHandler(registry, clock);
   }
 
   /** The reply's status and parsed body. */
@@ -68,6 +71,10 @@ final class Handler implements AutoCloseable {
 
   Result post(String path, String json) {
     return call("POST", path, "application/json", json);
+  }
+
+  Result put(String path, String json) {
+    return call("PUT", path, "application/json", json);
   }
 
   Result delete(String path, String json) {

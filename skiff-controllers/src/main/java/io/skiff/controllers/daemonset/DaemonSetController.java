@@ -361,16 +361,17 @@ public final class DaemonSetController extends QueueController {
     String hash =
         Objects.requireNonNullElse(
             history.current().getMetadata().getLabels().get(DaemonSetUtil.HASH_LABEL), "");
+    DaemonSetUtil.Placer placer = DaemonSetUtil.placer(ds);
     if (!expectations.satisfiedExpectations(key)) {
       // Only the status; observedGeneration waits for a sync that acts on this generation.
-      return updateStatus(ds, selector, nodes, hash, false);
+      return updateStatus(ds, selector, nodes, placer, hash, false);
     }
     Exception failure = null;
     try {
-      manage(ds, selector, nodes, hash);
+      manage(ds, selector, nodes, placer, hash);
       if (expectations.satisfiedExpectations(key)
           && "RollingUpdate".equals(updateStrategyType(ds))) {
-        rollingUpdate(ds, selector, nodes, hash);
+        rollingUpdate(ds, selector, nodes, placer, hash);
       }
       cleanupHistory(ds, selector, history.old());
     } catch (Exception e) {
@@ -378,7 +379,7 @@ public final class DaemonSetController extends QueueController {
     }
     Result result;
     try {
-      result = updateStatus(ds, selector, nodes, hash, true);
+      result = updateStatus(ds, selector, nodes, placer, hash, true);
     } catch (Exception e) {
       if (failure != null) {
         log.log(System.Logger.Level.INFO, "failed to update status of DaemonSet " + key, e);
@@ -643,7 +644,12 @@ public final class DaemonSetController extends QueueController {
   }
 
   /** Creates and deletes pods so that each node has what it should; see the class comment. */
-  private void manage(DaemonSet ds, LabelSelector selector, List<Node> nodes, String hash)
+  private void manage(
+      DaemonSet ds,
+      LabelSelector selector,
+      List<Node> nodes,
+      DaemonSetUtil.Placer placer,
+      String hash)
       throws Exception {
     Map<String, List<Pod>> nodeToDaemonPods = nodesToDaemonPods(ds, selector, false);
     List<String> nodesNeedingDaemonPods = new ArrayList<>();
@@ -651,7 +657,14 @@ public final class DaemonSetController extends QueueController {
     Set<String> nodeNames = new HashSet<>();
     for (Node node : nodes) {
       nodeNames.add(node.getMetadata().getName());
-      podsShouldBeOnNode(node, nodeToDaemonPods, ds, hash, nodesNeedingDaemonPods, podsToDelete);
+      podsShouldBeOnNode(
+          node,
+          placer.place(node),
+          nodeToDaemonPods,
+          ds,
+          hash,
+          nodesNeedingDaemonPods,
+          podsToDelete);
     }
     // Unscheduled pods of nodes that are gone never run, and the pod GC never sees them.
     nodeToDaemonPods.forEach(
@@ -669,13 +682,13 @@ public final class DaemonSetController extends QueueController {
 
   private void podsShouldBeOnNode(
       Node node,
+      DaemonSetUtil.Placement placement,
       Map<String, List<Pod>> nodeToDaemonPods,
       DaemonSet ds,
       String hash,
       List<String> nodesNeedingDaemonPods,
       List<String> podsToDelete) {
     String nodeName = node.getMetadata().getName();
-    DaemonSetUtil.Placement placement = DaemonSetUtil.nodeShouldRunDaemonPod(node, ds);
     List<Pod> daemonPods = nodeToDaemonPods.get(nodeName);
     boolean exists = daemonPods != null;
     if (placement.shouldRun() && !exists) {
@@ -900,14 +913,19 @@ public final class DaemonSetController extends QueueController {
     return new NodePods(newPod, oldPod);
   }
 
-  private void rollingUpdate(DaemonSet ds, LabelSelector selector, List<Node> nodes, String hash)
+  private void rollingUpdate(
+      DaemonSet ds,
+      LabelSelector selector,
+      List<Node> nodes,
+      DaemonSetUtil.Placer placer,
+      String hash)
       throws Exception {
     Map<String, List<Pod>> nodeToDaemonPods = nodesToDaemonPods(ds, selector, false);
     int desired = 0;
     Map<String, Node> nodesByName = new LinkedHashMap<>();
     for (Node node : nodes) {
       nodesByName.put(node.getMetadata().getName(), node);
-      if (DaemonSetUtil.nodeShouldRunDaemonPod(node, ds).shouldRun()) {
+      if (placer.place(node).shouldRun()) {
         desired++;
         nodeToDaemonPods.putIfAbsent(node.getMetadata().getName(), List.of());
       }
@@ -977,7 +995,7 @@ public final class DaemonSetController extends QueueController {
             throw new IllegalStateException(
                 "couldn't get node for nodeName \"" + nodeName + "\": node not found");
           }
-          if (!DaemonSetUtil.nodeShouldRunDaemonPod(node, ds).shouldRun()) {
+          if (!placer.place(node).shouldRun()) {
             oldPodsToDelete.add(np.oldPod().getMetadata().getName());
             continue;
           }
@@ -1011,7 +1029,12 @@ public final class DaemonSetController extends QueueController {
   // ---- status ----
 
   private Result updateStatus(
-      DaemonSet ds, LabelSelector selector, List<Node> nodes, String hash, boolean observe) {
+      DaemonSet ds,
+      LabelSelector selector,
+      List<Node> nodes,
+      DaemonSetUtil.Placer placer,
+      String hash,
+      boolean observe) {
     Map<String, List<Pod>> nodeToDaemonPods = nodesToDaemonPods(ds, selector, false);
     int desired = 0;
     int current = 0;
@@ -1022,7 +1045,7 @@ public final class DaemonSetController extends QueueController {
     Instant now = clock().now();
     Long generation = DaemonSetUtil.templateGeneration(ds);
     for (Node node : nodes) {
-      boolean shouldRun = DaemonSetUtil.nodeShouldRunDaemonPod(node, ds).shouldRun();
+      boolean shouldRun = placer.place(node).shouldRun();
       List<Pod> onNode = nodeToDaemonPods.getOrDefault(node.getMetadata().getName(), List.of());
       boolean scheduled = !onNode.isEmpty();
       if (shouldRun) {

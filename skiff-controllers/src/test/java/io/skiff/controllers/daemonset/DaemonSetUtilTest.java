@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.skiff.client.KubeObjects;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -145,6 +146,27 @@ class DaemonSetUtilTest {
     assertThat(DaemonSetUtil.nodeShouldRunDaemonPod(noNetwork, ds).shouldRun()).isFalse();
     ds.getSpec().getTemplate().getSpec().setHostNetwork(true);
     assertThat(DaemonSetUtil.nodeShouldRunDaemonPod(noNetwork, ds).shouldRun()).isTrue();
+  }
+
+  @Test
+  void onePlacerServesEveryNodeAndLeavesTheTemplateAlone() {
+    DaemonSet ds = ds("1", "0");
+    ds.getSpec()
+        .getTemplate()
+        .getSpec()
+        .setTolerations(List.of(new Toleration("NoSchedule", "gpu", "Exists", null, null)));
+    DaemonSet before = KubeObjects.deepCopy(ds);
+    DaemonSetUtil.Placer placer = DaemonSetUtil.placer(ds);
+    Node cordoned = node("a", Map.of(), taint("node.kubernetes.io/unschedulable", "NoSchedule"));
+    Node tainted = node("b", Map.of(), taint("dedicated", "NoExecute"));
+    Node gpu = node("g", Map.of(), taint("gpu", "NoSchedule"));
+    assertThat(placer.place(cordoned)).isEqualTo(new DaemonSetUtil.Placement(true, true));
+    assertThat(placer.place(tainted)).isEqualTo(new DaemonSetUtil.Placement(false, false));
+    assertThat(placer.place(gpu)).isEqualTo(new DaemonSetUtil.Placement(true, true));
+    assertThat(placer.place(node("c", Map.of())))
+        .isEqualTo(DaemonSetUtil.nodeShouldRunDaemonPod(node("c", Map.of()), ds));
+    assertThat(ds).isEqualTo(before);
+    assertThat(ds.getSpec().getTemplate().getSpec().getNodeName()).isNull();
   }
 
   @Test

@@ -1,0 +1,191 @@
+package io.skiff.bench.workload;
+
+import io.skiff.api.ResourceRegistry;
+import io.skiff.api.codec.ObjectCodec;
+import io.skiff.apiserver.inprocess.InProcessTransport;
+import io.skiff.apiserver.registry.Registry;
+import io.skiff.client.KubeClient;
+import io.skiff.client.events.EventRecorder;
+import io.skiff.clock.Clock;
+import io.skiff.controllers.Controllers;
+import io.skiff.controllers.runtime.ControllerContext;
+import io.skiff.controllers.runtime.ControllerManager;
+import io.skiff.node.NodeOptions;
+import io.skiff.node.NodeSimulator;
+import io.skiff.scheduler.Scheduler;
+import io.skiff.scheduler.SchedulerOptions;
+import io.skiff.store.Store;
+import io.skiff.store.memory.MemoryStore;
+import io.skiff.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The whole control plane in one process, as {@code skiff up} runs it: the registry on a SQLite (or
+ * memory) store, simulated nodes, the scheduler and every controller, each on its own in-process
+ * client, on the real clock. What the workload benchmarks share; node events are not recorded (no
+ * Event writes), the other components' are.
+ *
+ * <p>System properties read by {@link #fromProperties}: {@code skiff.bench.store} ({@code sqlite}
+ * or {@code memory}), {@code skiff.bench.timeout} (seconds each wait may take, 600).
+ */
+final class InProcessCluster implements AutoCloseable {
+
+  private final Store store;
+  private final String backend;
+  private final Duration timeout;
+  private final KubeClient nodeClient;
+  private final KubeClient schedulerClient;
+  private final KubeClient controllerClient;
+  private final KubeClient client;
+  private NodeSimulator nodes;
+  private Scheduler scheduler;
+  private ControllerManager controllers;
+
+  private InProcessCluster(Store store, String backend, Duration timeout) {
+    this.store = store;
+    this.backend = backend;
+    this.timeout = timeout;
+    Registry registry =
+        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
+    registry.bootstrap();
+    nodeClient = KubeClient.over(new InProcessTransport(registry));
+    schedulerClient = KubeClient.over(new InProcessTransport(registry));
+    controllerClient = KubeClient.over(new InProcessTransport(registry));
+    client = KubeClient.over(new InProcessTransport(registry));
+  }
+
+  /**
+   * Starts a cluster of {@code nodeCount} nodes, each with room for {@code podsPerNode} pods, on
+   * the store and with the timeout the system properties name; returns once the nodes are
+   * registered and the controllers run.
+   */
+  static InProcessCluster fromProperties(int nodeCount, int podsPerNode) throws Exception {
+    String backend = System.getProperty("skiff.bench.store", "sqlite");
+    Duration timeout = Duration.ofSeconds(Integer.getInteger("skiff.bench.timeout", 600));
+    Store store =
+        backend.equals("memory")
+            ? new MemoryStore()
+            : SqliteStore.open(
+                Files.createTempDirectory("skiff-workload-bench").resolve("skiff.db"),
+                SqliteStore.Options.defaults());
+    InProcessCluster cluster = new InProcessCluster(store, backend, timeout);
+    try {
+      cluster.start(nodeCount, podsPerNode);
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private void start(int nodeCount, int podsPerNode) throws InterruptedException {
+    Clock clock = Clock.system();
+    nodes =
+        NodeSimulator.start(
+            nodeClient,
+            clock,
+            NodeOptions.defaults()
+                .withNodes(nodeCount)
+                .withCapacity("64", "256Gi", podsPerNode)
+                .withEvents(n -> EventRecorder.NONE));
+    scheduler =
+        Scheduler.start(
+            schedulerClient,
+            clock,
+            SchedulerOptions.defaults().withEventRecorder(EventRecorder.NONE));
+    controllers = Controllers.all(ControllerContext.of(controllerClient, clock));
+    controllers.start();
+  }
+
+  /** A client for the benchmark's own requests. */
+  KubeClient client() {
+    return client;
+  }
+
+  /** {@code sqlite} or {@code memory}. */
+  String backend() {
+    return backend;
+  }
+
+  /**
+   * Polls {@code done} every 100 ms until it holds, printing {@code progress} every 5 s; throws
+   * once the timeout has passed.
+   */
+  void await(String what, BooleanSupplier done, Supplier<String> progress)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lastReport = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      if (done.getAsBoolean()) {
+        return;
+      }
+      if (System.nanoTime() - lastReport > 5_000_000_000L) {
+        lastReport = System.nanoTime();
+        System.out.println("    ... " + progress.get());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(what + ": not done within " + timeout + "; " + progress.get());
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  /** The heap's peak (the heap pools' peaks summed), the heap in use now and the peak RSS. */
+  static String memory() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return String.format(
+        "heap: peak %d MiB (pools' peaks summed), now %d MiB; RSS %s",
+        peak >> 20, now >> 20, rss());
+  }
+
+  private static String rss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return "peak " + line.substring(6).trim();
+        }
+      }
+    } catch (IOException e) {
+      // Not Linux: no /proc.
+    }
+    return "unknown";
+  }
+
+  static boolean eq(Integer v, int want) {
+    return v != null && v == want;
+  }
+
+  @Override
+  public void close() {
+    if (controllers != null) {
+      controllers.close();
+    }
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+    client.close();
+    controllerClient.close();
+    schedulerClient.close();
+    nodeClient.close();
+    store.close();
+  }
+}
