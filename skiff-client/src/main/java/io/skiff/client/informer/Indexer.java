@@ -79,10 +79,11 @@ public final class Indexer<T extends HasMetadata> {
     lock.writeLock().lock();
     try {
       T old = items.put(key, obj);
-      if (old != null) {
-        unindex(key, old);
+      if (old == null) {
+        index(key, obj);
+      } else {
+        reindex(key, old, obj);
       }
-      index(key, obj);
       return Optional.ofNullable(old);
     } finally {
       lock.writeLock().unlock();
@@ -213,6 +214,39 @@ public final class Indexer<T extends HasMetadata> {
     for (String v : values) {
       index.computeIfAbsent(v, x -> new TreeMap<>()).put(key, obj);
     }
+  }
+
+  /**
+   * Moves {@code key} from {@code old}'s index values to {@code obj}'s. Most updates (a pod's
+   * status) keep every value, and then the object is only swapped in its buckets: a remove and
+   * insert in a bucket of thousands was a tenth of a 10,000-pod benchmark's informer time.
+   */
+  private void reindex(String key, T old, T obj) {
+    indexers.forEach(
+        (name, fn) -> {
+          Collection<String> before = fn.values(old);
+          Collection<String> after = fn.values(obj);
+          Map<String, TreeMap<String, T>> index = indices.get(name);
+          if (before != null) {
+            for (String v : before) {
+              if (after == null || !after.contains(v)) {
+                TreeMap<String, T> bucket = index.get(v);
+                if (bucket != null && bucket.remove(key) != null && bucket.isEmpty()) {
+                  index.remove(v);
+                }
+              }
+            }
+          }
+          if (after != null) {
+            for (String v : after) {
+              TreeMap<String, T> bucket = index.get(v);
+              if (bucket != null && bucket.replace(key, obj) != null) {
+                continue;
+              }
+              index.computeIfAbsent(v, x -> new TreeMap<>()).put(key, obj);
+            }
+          }
+        });
   }
 
   private void unindex(String key, T obj) {

@@ -82,6 +82,21 @@ class IndexerTest {
   }
 
   @Test
+  void anUpdateServesTheNewObjectUnderKeptValuesAndMovesTheRest() {
+    // Every label value is an index value: an update keeps some, drops some, adds some.
+    indexer.addIndex("labels", cm -> List.copyOf(cm.getMetadata().getLabels().values()));
+    indexer.put(configMap("ns", "a", Map.of("tier", "web", "zone", "z1")));
+    ConfigMap updated = configMap("ns", "a", Map.of("tier", "web", "zone", "z2"));
+    indexer.put(updated);
+
+    assertThat(indexer.byIndex("labels", "web")).singleElement().isSameAs(updated);
+    assertThat(indexer.byIndex(Indexer.NAMESPACE, "ns")).singleElement().isSameAs(updated);
+    assertThat(indexer.byIndex("labels", "z2")).singleElement().isSameAs(updated);
+    assertThat(indexer.byIndex("labels", "z1")).isEmpty();
+    assertThat(indexer.indexValues("labels")).containsExactlyInAnyOrder("web", "z2");
+  }
+
+  @Test
   void replaceSwapsEverythingAndReturnsWhatWasThere() {
     indexer.addIndex("app", byApp());
     ConfigMap a = configMap("ns", "a", Map.of("app", "web"));
