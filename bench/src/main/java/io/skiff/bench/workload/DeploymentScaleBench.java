@@ -33,12 +33,15 @@ public final class DeploymentScaleBench {
           "DeploymentScaleBench: %d replicas on %d nodes, %s store%n",
           replicas, nodes, cluster.backend());
 
+      InProcessCluster.Work w0 = cluster.work();
       long t0 = System.nanoTime();
       deployments.create(deployment(replicas, "nginx:1.23.1"));
       awaitRolledOut(cluster, deployments, 1, replicas);
       double create = seconds(System.nanoTime() - t0);
       System.out.printf(
           "  create -> all %d Ready: %.1f s, %.0f pods/s%n", replicas, create, replicas / create);
+      InProcessCluster.Work w1 = cluster.work();
+      System.out.println("    " + w1.since(w0, replicas));
 
       long t1 = System.nanoTime();
       deployments.patch(
@@ -50,6 +53,7 @@ public final class DeploymentScaleBench {
       awaitRolledOut(cluster, deployments, 2, replicas);
       System.out.printf(
           "  rolling update (25%%/25%%) to completion: %.1f s%n", seconds(System.nanoTime() - t1));
+      System.out.println("    " + cluster.work().since(w1, replicas));
       System.out.println("  " + InProcessCluster.memory());
     }
   }

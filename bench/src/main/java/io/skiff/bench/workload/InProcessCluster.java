@@ -105,6 +105,30 @@ final class InProcessCluster implements AutoCloseable {
     controllers.start();
   }
 
+  /**
+   * Where the work of a phase went, from {@link #work()} before it: store writes (revisions) and
+   * this process's CPU time, per pod the phase brought up.
+   */
+  record Work(long revision, long cpuNanos) {
+    String since(Work before, int pods) {
+      long writes = revision - before.revision;
+      double cpu = (cpuNanos - before.cpuNanos) / 1e9;
+      return String.format(
+          "%d store writes (%.1f per pod), %.1f CPU s (%.2f ms per pod)",
+          writes, (double) writes / pods, cpu, cpu * 1000 / pods);
+    }
+  }
+
+  /** The store's revision and the process's CPU time so far. */
+  Work work() {
+    long cpu =
+        ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime()
+            : 0;
+    return new Work(store.currentRevision(), cpu);
+  }
+
   /** A client for the benchmark's own requests. */
   KubeClient client() {
     return client;
