@@ -109,7 +109,14 @@ final class VolumeBinder implements AutoCloseable {
         ResourceEventHandler.of(
             v -> queue.add(volumeKey(v)),
             (o, v) -> queue.add(volumeKey(v)),
-            v -> queue.add(volumeKey(v))));
+            v -> {
+              queue.add(volumeKey(v));
+              // As upstream's deleteVolume: the bound claim hears of it here, and becomes Lost.
+              ObjectReference ref = v.getSpec() == null ? null : v.getSpec().getClaimRef();
+              if (ref != null && ref.getName() != null) {
+                queue.add(new ClaimKey(ref.getNamespace(), ref.getName()));
+              }
+            }));
     claimInformer.start();
     volumeInformer.start();
     for (int i = 0; i < WORKERS; i++) {
