@@ -290,17 +290,7 @@ public final class NodeSimulator implements AutoCloseable {
     heartbeats.shutDown();
     podInformer.stop();
     nodeInformer.stop();
-    for (Thread t : workers) {
-      t.interrupt();
-    }
-    for (Thread t : workers) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    WorkLoop.stop(workers);
   }
 
   // ---- the work loop ----

@@ -132,17 +132,7 @@ final class VolumeBinder implements AutoCloseable {
     queue.shutDown();
     claimInformer.stop();
     volumeInformer.stop();
-    for (Thread t : workers) {
-      t.interrupt();
-    }
-    for (Thread t : workers) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    WorkLoop.stop(workers);
   }
 
   private static ClaimKey claimKey(PersistentVolumeClaim c) {

@@ -2,12 +2,16 @@ package io.skiff.node;
 
 import io.skiff.api.errors.StatusError;
 import io.skiff.client.workqueue.WorkQueue;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** The worker of a simulation queue: the loop of a controller's worker goroutine. */
+/**
+ * The workers of a simulation queue: the loop of a controller's worker goroutine, and their stop.
+ */
 final class WorkLoop {
 
   private WorkLoop() {}
@@ -52,6 +56,24 @@ final class WorkLoop {
       } finally {
         queue.done(key);
         inHand.decrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * Wakes the workers from whatever they wait on and waits up to 10 seconds for each to end; an
+   * interrupt of the caller stops the waiting.
+   */
+  static void stop(List<Thread> workers) {
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    for (Thread t : workers) {
+      try {
+        t.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -91,6 +91,16 @@ class WorkLoopTest {
     assertThat(inHand).hasValue(0);
   }
 
+  @Test
+  void stopWakesAWorkerWaitingOnAnEmptyQueueAndWaitsForItsEnd() {
+    Thread worker = Thread.ofVirtual().start(() -> run(key -> {}));
+
+    WorkLoop.stop(List.of(worker));
+
+    assertThat(worker.isAlive()).isFalse();
+    assertThat(synced).isEmpty();
+  }
+
   record Record(Level level, String message) {}
 
   private static final class RecordingLogger implements System.Logger {
