@@ -109,7 +109,15 @@ final class VolumeBinder implements AutoCloseable {
         ResourceEventHandler.of(
             v -> queue.add(volumeKey(v)),
             (o, v) -> queue.add(volumeKey(v)),
-            v -> queue.add(volumeKey(v))));
+            v -> {
+              queue.add(volumeKey(v));
+              // Nor a claim of its volume's: upstream's deleteVolume syncs the claim at once, so
+              // that a bound claim turns Lost without waiting for a resync.
+              ObjectReference ref = v.getSpec() == null ? null : v.getSpec().getClaimRef();
+              if (ref != null) {
+                queue.add(new ClaimKey(ref.getNamespace(), ref.getName()));
+              }
+            }));
     claimInformer.start();
     volumeInformer.start();
     for (int i = 0; i < WORKERS; i++) {
