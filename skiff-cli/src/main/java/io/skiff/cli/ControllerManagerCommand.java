@@ -11,7 +11,6 @@ import io.skiff.controllers.runtime.ControllerContext;
 import io.skiff.controllers.runtime.ControllerManager;
 import io.skiff.controllers.runtime.ControllerSelection;
 import io.skiff.controllers.runtime.LeaderElectionConfig;
-import io.skiff.node.GoDuration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -140,18 +140,9 @@ final class ControllerManagerCommand implements Callable<Integer> {
       description = "Requests each controller may send at once. Default: 30")
   int kubeApiBurst;
 
-  @Option(
-      names = "--node-monitor-grace-period",
-      paramLabel = "DURATION",
-      defaultValue = "40s",
-      description =
-          "A node whose lease is older turns Unknown and gets the unreachable taint. Default: 40s")
-  String nodeMonitorGracePeriod;
+  @Mixin Flags.NodeMonitorGracePeriod nodeMonitorGracePeriod;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log at info level and show stack traces of failures.")
-  boolean verbose;
+  @Mixin Flags.Verbose verbosity;
 
   /** The names {@code --controllers} takes, for the help. */
   static final class KnownControllers implements Iterable<String> {
@@ -168,13 +159,10 @@ final class ControllerManagerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ControllerSelection selection = selection();
     Optional<ApiLimit> limit = apiLimit();
-    Duration grace = duration("--node-monitor-grace-period", nodeMonitorGracePeriod);
+    Duration grace = nodeMonitorGracePeriod.duration();
     String identity = LeaderElectionConfig.defaultIdentity();
     LeaderElectionConfig election = leaderElect ? leaderElection(identity) : null;
-    if (verbose) {
-      // Read by slf4j-simple when the first logger is made, which has not happened yet.
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-    }
+    verbosity.applyToLogging();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ClientConfig config;
@@ -199,7 +187,17 @@ final class ControllerManagerCommand implements Callable<Integer> {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () -> shutdown(manager, http, serving, clock, out, err),
+                () ->
+                    Shutdown.run(
+                        clock,
+                        () -> {
+                          // A leader gives up its lease, so that another takes over at once.
+                          manager.close();
+                          http.close();
+                        },
+                        serving,
+                        out,
+                        err),
                 "skiff-controller-manager-shutdown"));
     out.println(
         "skiff: controller-manager "
@@ -244,7 +242,7 @@ final class ControllerManagerCommand implements Callable<Integer> {
 
   /**
    * The transport of one client over the shared {@code http} one: with a bucket of its own, or,
-   * with no limit, the shared one itself, which only {@link #shutdown} closes.
+   * with no limit, the shared one itself, which only the shutdown hook closes.
    */
   private static Transport limited(HttpTransport http, Clock clock, Optional<ApiLimit> limit) {
     return limit
@@ -295,51 +293,11 @@ final class ControllerManagerCommand implements Callable<Integer> {
           resourceNamespace,
           resourceName,
           identity,
-          duration("--leader-elect-lease-duration", leaseDuration),
-          duration("--leader-elect-renew-deadline", renewDeadline),
-          duration("--leader-elect-retry-period", retryPeriod));
+          Flags.duration(spec, "--leader-elect-lease-duration", leaseDuration),
+          Flags.duration(spec, "--leader-elect-renew-deadline", renewDeadline),
+          Flags.duration(spec, "--leader-elect-retry-period", retryPeriod));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  private Duration duration(String flag, String text) {
-    try {
-      return GoDuration.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * Stops the controllers (a leader gives up its lease, so that another takes over at once) and the
-   * connections. Ends the process with status 0 if it was running as asked, rather than the JVM's
-   * 128 + signal number; a lost lease keeps its 1.
-   */
-  private static void shutdown(
-      ControllerManager manager,
-      HttpTransport http,
-      AtomicBoolean serving,
-      Clock clock,
-      PrintWriter out,
-      PrintWriter err) {
-    Clock.Timer watchdog =
-        clock.schedule(
-            UpCommand.SHUTDOWN_GRACE,
-            () -> {
-              err.println(
-                  "skiff: shutdown took longer than " + UpCommand.SHUTDOWN_GRACE + "; exiting");
-              err.flush();
-              Runtime.getRuntime().halt(1);
-            });
-    manager.close();
-    http.close();
-    watchdog.cancel();
-    if (serving.get()) {
-      out.println("skiff: stopped");
-      out.flush();
-      err.flush();
-      Runtime.getRuntime().halt(0);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.skiff.cli;
 
 import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.clock.Clock;
-import io.skiff.node.GoDuration;
 import io.skiff.node.ImageCatalog;
 import io.skiff.node.NodeOptions;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,9 +30,6 @@ import picocli.CommandLine.Spec;
       "Stops cleanly on SIGTERM or Ctrl-C."
     })
 final class UpCommand implements Callable<Integer> {
-
-  /** How long shutdown may take before the process exits regardless. */
-  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
 
@@ -131,13 +128,7 @@ final class UpCommand implements Callable<Integer> {
               + " (format: docs/simulation.md).")
   Path imageCatalog;
 
-  @Option(
-      names = "--node-monitor-grace-period",
-      paramLabel = "DURATION",
-      defaultValue = "40s",
-      description =
-          "A node whose lease is older turns Unknown and gets the unreachable taint. Default: 40s")
-  String nodeMonitorGracePeriod;
+  @Mixin Flags.NodeMonitorGracePeriod nodeMonitorGracePeriod;
 
   @Option(
       names = "--default-not-ready-toleration-seconds",
@@ -160,10 +151,7 @@ final class UpCommand implements Callable<Integer> {
               + " `skiff controller-manager` processes against the kubeconfig.")
   boolean disableControllerManager;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log at info level and show stack traces of failures.")
-  boolean verbose;
+  @Mixin Flags.Verbose verbosity;
 
   /** Used by ./skiff once after each build, to record the class-data archive. */
   @Option(
@@ -180,10 +168,7 @@ final class UpCommand implements Callable<Integer> {
     if (nodes < 0) {
       throw new ParameterException(spec.commandLine(), "--nodes must not be negative");
     }
-    if (verbose) {
-      // Read by slf4j-simple when the first logger is made, which has not happened yet.
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-    }
+    verbosity.applyToLogging();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Clock clock = Clock.system();
@@ -197,19 +182,20 @@ final class UpCommand implements Callable<Integer> {
                 store,
                 nodeOptions(),
                 tolerations(),
-                duration("--node-monitor-grace-period", nodeMonitorGracePeriod),
+                nodeMonitorGracePeriod.duration(),
                 !disableControllerManager),
             clock);
     AtomicBoolean serving = new AtomicBoolean();
     // Registered before start so that a signal during start-up still releases what was opened.
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> shutdown(instance, serving, clock, out, err), "skiff-shutdown"));
+            new Thread(
+                () -> Shutdown.run(clock, instance::close, serving, out, err), "skiff-shutdown"));
     try {
       instance.start();
     } catch (StartupException e) {
       err.println("skiff: " + e.getMessage());
-      if (verbose && e.getCause() != null) {
+      if (verbosity.verbose && e.getCause() != null) {
         e.getCause().printStackTrace(err);
       }
       err.flush();
@@ -252,11 +238,11 @@ final class UpCommand implements Callable<Integer> {
           NodeOptions.defaults()
               .withCapacity(nodeCpu, nodeMemory, nodeMaxPods)
               .withTimings(
-                  duration("--image-pull-time", imagePullTime),
-                  duration("--pod-start-delay", podStartDelay),
+                  Flags.duration(spec, "--image-pull-time", imagePullTime),
+                  Flags.duration(spec, "--pod-start-delay", podStartDelay),
                   NodeOptions.defaults().initContainerRunTime(),
-                  duration("--job-run-time", jobRunTime),
-                  duration("--pod-shutdown-time", podShutdownTime));
+                  Flags.duration(spec, "--job-run-time", jobRunTime),
+                  Flags.duration(spec, "--pod-shutdown-time", podShutdownTime));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -269,14 +255,6 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     return o;
-  }
-
-  private Duration duration(String flag, String text) {
-    try {
-      return GoDuration.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-    }
   }
 
   private DefaultTolerationSeconds tolerations() {
@@ -298,30 +276,5 @@ final class UpCommand implements Callable<Integer> {
     }
     instance.close();
     return status;
-  }
-
-  /**
-   * Closes whatever is open. If Skiff was serving, that is the stop the user asked for, and it ends
-   * the process with status 0 rather than the JVM's 128 + signal number. Any other exit (a failed
-   * start-up, a signal during start-up) keeps its own status.
-   */
-  private static void shutdown(
-      Instance instance, AtomicBoolean serving, Clock clock, PrintWriter out, PrintWriter err) {
-    Clock.Timer watchdog =
-        clock.schedule(
-            SHUTDOWN_GRACE,
-            () -> {
-              err.println("skiff: shutdown took longer than " + SHUTDOWN_GRACE + "; exiting");
-              err.flush();
-              Runtime.getRuntime().halt(1);
-            });
-    instance.close();
-    watchdog.cancel();
-    if (serving.get()) {
-      out.println("skiff: stopped");
-      out.flush();
-      err.flush();
-      Runtime.getRuntime().halt(0);
-    }
   }
 }

@@ -69,7 +69,34 @@ class SkiffCommandTest {
     assertThat(up.nodes).isEqualTo(5);
     assertThat(up.kubeconfig).isEqualTo(Path.of("/tmp/k"));
     assertThat(up.store).isEqualTo(Instance.StoreKind.MEMORY);
-    assertThat(up.verbose).isTrue();
+    assertThat(up.verbosity.verbose).isTrue();
+  }
+
+  @Test
+  void upTakesTheControllerManagersNodeMonitorGracePeriod() {
+    assertThat(parseUp("up").nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(parseUp("up", "--node-monitor-grace-period=90s").nodeMonitorGracePeriod.duration())
+        .isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void aBadDurationIsAUsageErrorNamingItsFlagInEitherCommand(@TempDir Path dir) {
+    assertThat(
+            skiff()
+                .execute(
+                    "up",
+                    "--data-dir",
+                    dir.toString(),
+                    "--port",
+                    "0",
+                    "--node-monitor-grace-period=soon"))
+        .isEqualTo(2);
+    assertThat(skiff().execute("controller-manager", "--node-monitor-grace-period=later"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--node-monitor-grace-period: time: invalid duration \"soon\"")
+        .contains("--node-monitor-grace-period: time: invalid duration \"later\"");
+    assertThat(dir).isEmptyDirectory();
   }
 
   @Test
@@ -96,7 +123,7 @@ class SkiffCommandTest {
                 Duration.ofSeconds(2)));
     assertThat(cm.apiLimit()).contains(new ControllerManagerCommand.ApiLimit(20, 30));
     assertThat(cm.selection().entries()).containsExactly("*");
-    assertThat(cm.nodeMonitorGracePeriod).isEqualTo("40s");
+    assertThat(cm.nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(40));
   }
 
   @Test
@@ -129,7 +156,7 @@ class SkiffCommandTest {
     assertThat(cm.apiLimit()).contains(new ControllerManagerCommand.ApiLimit(50.5, 100));
     assertThat(cm.selection().entries())
         .containsExactly("*", "-job-controller", "cronjob-controller");
-    assertThat(cm.nodeMonitorGracePeriod).isEqualTo("1m");
+    assertThat(cm.nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofMinutes(1));
     assertThat(parseControllerManager("--leader-elect").leaderElect).isTrue();
   }
 

@@ -290,56 +290,20 @@ public final class NodeSimulator implements AutoCloseable {
     heartbeats.shutDown();
     podInformer.stop();
     nodeInformer.stop();
-    for (Thread t : workers) {
-      t.interrupt();
-    }
-    for (Thread t : workers) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    WorkLoop.stop(workers);
   }
 
   // ---- the work loop ----
 
   private void work(WorkQueue<Key> from) {
-    while (!closed) {
-      Optional<Key> next;
-      try {
-        next = from.get();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (next.isEmpty()) {
-        return;
-      }
-      Key key = next.get();
-      inHand.incrementAndGet();
-      try {
-        switch (key) {
-          case PodKey k -> syncPod(k);
-          case NodeKey k -> syncNode(k.name());
-          case LeaseKey k -> renewLease(k.name());
-        }
-        from.forget(key);
-      } catch (StatusError e) {
-        // Conflicts and the like are routine; a server error is worth seeing.
-        System.Logger.Level level =
-            e.code() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-        log.log(level, () -> "retrying " + key + ": " + e.getMessage());
-        from.addRateLimited(key);
-      } catch (RuntimeException e) {
-        if (!closed) {
-          log.log(System.Logger.Level.WARNING, "syncing " + key + " failed; retrying", e);
-          from.addRateLimited(key);
-        }
-      } finally {
-        from.done(key);
-        inHand.decrementAndGet();
-      }
+    WorkLoop.run(from, this::sync, () -> closed, inHand, log);
+  }
+
+  private void sync(Key key) {
+    switch (key) {
+      case PodKey k -> syncPod(k);
+      case NodeKey k -> syncNode(k.name());
+      case LeaseKey k -> renewLease(k.name());
     }
   }
 

@@ -139,17 +139,7 @@ final class VolumeBinder implements AutoCloseable {
     queue.shutDown();
     claimInformer.stop();
     volumeInformer.stop();
-    for (Thread t : workers) {
-      t.interrupt();
-    }
-    for (Thread t : workers) {
-      try {
-        t.join(Duration.ofSeconds(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    WorkLoop.stop(workers);
   }
 
   private static ClaimKey claimKey(PersistentVolumeClaim c) {
@@ -161,38 +151,13 @@ final class VolumeBinder implements AutoCloseable {
   }
 
   private void work() {
-    while (!closed) {
-      Optional<Key> next;
-      try {
-        next = queue.get();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (next.isEmpty()) {
-        return;
-      }
-      Key key = next.get();
-      inHand.incrementAndGet();
-      try {
-        switch (key) {
-          case ClaimKey k -> syncClaim(k);
-          case VolumeKey k -> syncVolume(k.name());
-        }
-        queue.forget(key);
-      } catch (StatusError e) {
-        System.Logger.Level level =
-            e.code() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-        log.log(level, () -> "retrying " + key + ": " + e.getMessage());
-        queue.addRateLimited(key);
-      } catch (RuntimeException e) {
-        if (!closed) {
-          log.log(System.Logger.Level.WARNING, "syncing " + key + " failed; retrying", e);
-          queue.addRateLimited(key);
-        }
-      } finally {
-        queue.done(key);
-        inHand.decrementAndGet();
-      }
+    WorkLoop.run(queue, this::sync, () -> closed, inHand, log);
+  }
+
+  private void sync(Key key) {
+    switch (key) {
+      case ClaimKey k -> syncClaim(k);
+      case VolumeKey k -> syncVolume(k.name());
     }
   }
 

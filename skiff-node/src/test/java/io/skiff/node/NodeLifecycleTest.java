@@ -13,14 +13,10 @@ import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.skiff.api.ResourceType;
 import io.skiff.api.patch.PatchType;
-import io.skiff.client.ListOptions;
-import io.skiff.client.ListPage;
-import io.skiff.client.Watch;
-import io.skiff.client.Watcher;
+import io.skiff.client.transport.ForwardingTransport;
 import io.skiff.client.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,30 +202,14 @@ class NodeLifecycleTest {
   }
 
   /** Holds every pod status write until released: a pod worker stuck on a slow API call. */
-  private static final class PodStatusHeld implements Transport {
-    private final Transport delegate;
+  private static final class PodStatusHeld extends ForwardingTransport {
     private final CountDownLatch stuck;
     private final CountDownLatch release;
 
     PodStatusHeld(Transport delegate, CountDownLatch stuck, CountDownLatch release) {
-      this.delegate = delegate;
+      super(delegate);
       this.stuck = stuck;
       this.release = release;
-    }
-
-    @Override
-    public HasMetadata get(ResourceType type, String namespace, String name) {
-      return delegate.get(type, namespace, name);
-    }
-
-    @Override
-    public ListPage<HasMetadata> list(ResourceType type, String namespace, ListOptions options) {
-      return delegate.list(type, namespace, options);
-    }
-
-    @Override
-    public HasMetadata create(ResourceType type, String namespace, HasMetadata object) {
-      return delegate.create(type, namespace, object);
     }
 
     @Override
@@ -244,54 +224,7 @@ class NodeLifecycleTest {
           throw new IllegalStateException(e);
         }
       }
-      return delegate.update(type, namespace, name, object, status);
-    }
-
-    @Override
-    public HasMetadata patch(
-        ResourceType type,
-        String namespace,
-        String name,
-        PatchType patchType,
-        String body,
-        boolean status) {
-      return delegate.patch(type, namespace, name, patchType, body, status);
-    }
-
-    @Override
-    public void delete(ResourceType type, String namespace, String name, DeleteOptions options) {
-      delegate.delete(type, namespace, name, options);
-    }
-
-    @Override
-    public Watch watch(
-        ResourceType type,
-        String namespace,
-        ListOptions options,
-        long fromResourceVersion,
-        Watcher<HasMetadata> watcher) {
-      return delegate.watch(type, namespace, options, fromResourceVersion, watcher);
-    }
-
-    @Override
-    public Scale getScale(ResourceType type, String namespace, String name) {
-      return delegate.getScale(type, namespace, name);
-    }
-
-    @Override
-    public Scale updateScale(ResourceType type, String namespace, String name, Scale scale) {
-      return delegate.updateScale(type, namespace, name, scale);
-    }
-
-    @Override
-    public void createSubresource(
-        ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
-      delegate.createSubresource(type, namespace, name, subresource, body);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+      return super.update(type, namespace, name, object, status);
     }
   }
 

@@ -1,14 +1,5 @@
 package io.skiff.client.transport;
 
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.skiff.api.ResourceType;
-import io.skiff.api.patch.PatchType;
-import io.skiff.client.ListOptions;
-import io.skiff.client.ListPage;
-import io.skiff.client.Watch;
-import io.skiff.client.Watcher;
 import io.skiff.client.workqueue.BucketRateLimiter;
 import io.skiff.clock.Clock;
 import java.io.InterruptedIOException;
@@ -29,9 +20,8 @@ import java.util.Objects;
  *
  * <p>Only for transports that cross a process boundary: in-process clients are not limited.
  */
-public final class RateLimitedTransport implements Transport {
+public final class RateLimitedTransport extends ForwardingTransport {
 
-  private final Transport delegate;
   private final Clock clock;
   private final BucketRateLimiter<Object> bucket;
 
@@ -39,93 +29,20 @@ public final class RateLimitedTransport implements Transport {
    * @throws IllegalArgumentException unless {@code qps} is positive and {@code burst} at least 1
    */
   public RateLimitedTransport(Transport delegate, Clock clock, double qps, int burst) {
+    super(delegate);
     if (!(qps > 0) || burst < 1) {
       throw new IllegalArgumentException(
           "qps must be positive and burst at least 1: qps " + qps + ", burst " + burst);
     }
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.bucket = new BucketRateLimiter<>(clock, qps, burst);
   }
 
+  /** Takes this call's token first: every call, a method added to Transport later too. */
   @Override
-  public HasMetadata get(ResourceType type, String namespace, String name) {
+  protected Transport delegate() {
     throttle();
-    return delegate.get(type, namespace, name);
-  }
-
-  @Override
-  public ListPage<HasMetadata> list(ResourceType type, String namespace, ListOptions options) {
-    throttle();
-    return delegate.list(type, namespace, options);
-  }
-
-  @Override
-  public HasMetadata create(ResourceType type, String namespace, HasMetadata object) {
-    throttle();
-    return delegate.create(type, namespace, object);
-  }
-
-  @Override
-  public HasMetadata update(
-      ResourceType type, String namespace, String name, HasMetadata object, boolean status) {
-    throttle();
-    return delegate.update(type, namespace, name, object, status);
-  }
-
-  @Override
-  public HasMetadata updateSubresource(
-      ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
-    throttle();
-    return delegate.updateSubresource(type, namespace, name, object, subresource);
-  }
-
-  @Override
-  public HasMetadata patch(
-      ResourceType type,
-      String namespace,
-      String name,
-      PatchType patchType,
-      String body,
-      boolean status) {
-    throttle();
-    return delegate.patch(type, namespace, name, patchType, body, status);
-  }
-
-  @Override
-  public void delete(ResourceType type, String namespace, String name, DeleteOptions options) {
-    throttle();
-    delegate.delete(type, namespace, name, options);
-  }
-
-  @Override
-  public Watch watch(
-      ResourceType type,
-      String namespace,
-      ListOptions options,
-      long fromResourceVersion,
-      Watcher<HasMetadata> watcher) {
-    throttle();
-    return delegate.watch(type, namespace, options, fromResourceVersion, watcher);
-  }
-
-  @Override
-  public Scale getScale(ResourceType type, String namespace, String name) {
-    throttle();
-    return delegate.getScale(type, namespace, name);
-  }
-
-  @Override
-  public Scale updateScale(ResourceType type, String namespace, String name, Scale scale) {
-    throttle();
-    return delegate.updateScale(type, namespace, name, scale);
-  }
-
-  @Override
-  public void createSubresource(
-      ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
-    throttle();
-    delegate.createSubresource(type, namespace, name, subresource, body);
+    return super.delegate();
   }
 
   /** Leaves the shared transport open. */

@@ -5,24 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.skiff.api.ResourceType;
-import io.skiff.api.patch.PatchType;
 import io.skiff.client.Fixtures;
 import io.skiff.client.Fixtures.RecordingWatcher;
 import io.skiff.client.KubeClient;
 import io.skiff.client.ListOptions;
-import io.skiff.client.ListPage;
 import io.skiff.client.Resources;
 import io.skiff.client.Watch;
-import io.skiff.client.Watcher;
 import io.skiff.clock.ManualClock;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitedTransportTest {
 
   private final ManualClock clock = new ManualClock();
-  private final RecordingTransport sent = new RecordingTransport();
+  private final RecordingTransport server = new RecordingTransport();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
@@ -41,7 +35,7 @@ class RateLimitedTransportTest {
   }
 
   private Resources<ConfigMap> limited(double qps, int burst) {
-    return KubeClient.over(new RateLimitedTransport(sent, clock, qps, burst))
+    return KubeClient.over(new RateLimitedTransport(server.transport, clock, qps, burst))
         .resources(ConfigMap.class);
   }
 
@@ -60,7 +54,7 @@ class RateLimitedTransportTest {
     for (int i = 0; i < 3; i++) {
       configMaps.get("ns", "a");
     }
-    assertThat(sent.calls).hasSize(3);
+    assertThat(server.calls).hasSize(3);
     assertThat(clock.pendingTimers()).isZero();
 
     CompletableFuture<Object> fourth = blockedGet(configMaps, 1);
@@ -75,11 +69,11 @@ class RateLimitedTransportTest {
     clock.advance(Duration.ofMillis(1));
     eventually().until(fourth::isDone);
     assertThat(fifth).isNotDone();
-    assertThat(sent.calls).hasSize(4);
+    assertThat(server.calls).hasSize(4);
 
     clock.advance(Duration.ofMillis(200));
     eventually().until(fifth::isDone);
-    assertThat(sent.calls).hasSize(5);
+    assertThat(server.calls).hasSize(5);
   }
 
   @Test
@@ -91,7 +85,7 @@ class RateLimitedTransportTest {
     clock.advance(Duration.ofMinutes(10));
     configMaps.get("ns", "a");
     configMaps.get("ns", "a");
-    assertThat(sent.calls).hasSize(4);
+    assertThat(server.calls).hasSize(4);
 
     CompletableFuture<Object> fifth = blockedGet(configMaps, 1);
     assertThat(clock.nextTimerIn()).isEqualTo(Duration.ofSeconds(1));
@@ -105,7 +99,7 @@ class RateLimitedTransportTest {
     configMaps.create(Fixtures.configMap("ns", "a"));
     configMaps.delete("ns", "a", null);
     try (Watch w = configMaps.watch("ns", ListOptions.all(), 1, new RecordingWatcher<>())) {
-      assertThat(sent.calls).containsExactly("create", "delete", "watch");
+      assertThat(server.verbs()).containsExactly("create", "delete", "watch");
       blockedGet(configMaps, 1);
       assertThat(clock.nextTimerIn()).isEqualTo(Duration.ofSeconds(1));
     }
@@ -113,107 +107,48 @@ class RateLimitedTransportTest {
 
   @Test
   void eachLimitedClientHasItsOwnBucketOverTheSharedTransport() {
-    RateLimitedTransport one = new RateLimitedTransport(sent, clock, 1, 1);
+    RateLimitedTransport one = new RateLimitedTransport(server.transport, clock, 1, 1);
     Resources<ConfigMap> a = KubeClient.over(one).resources(ConfigMap.class);
     Resources<ConfigMap> b = limited(1, 1);
     a.get("ns", "a");
     b.get("ns", "a");
-    assertThat(sent.calls).hasSize(2);
+    assertThat(server.calls).hasSize(2);
     blockedGet(a, 1);
 
     one.close();
-    assertThat(sent.closed).as("the shared transport stays open").isFalse();
+    assertThat(server.verbs()).as("the shared transport stays open").doesNotContain("close");
+  }
+
+  @Test
+  void everyCallTakesOneTokenAndClosingNone() {
+    List<Method> methods = Arrays.asList(Transport.class.getMethods());
+    int requests = (int) methods.stream().filter(m -> !m.getName().equals("close")).count();
+    RateLimitedTransport limited = new RateLimitedTransport(server.transport, clock, 1, requests);
+    CompletableFuture<Void> all =
+        CompletableFuture.runAsync(
+            () -> {
+              for (Method m : methods) {
+                try {
+                  m.invoke(limited, RecordingTransport.sampleArguments(m));
+                } catch (ReflectiveOperationException e) {
+                  throw new AssertionError(m.getName(), e);
+                }
+              }
+            },
+            threads);
+    eventually().until(all::isDone);
+    all.join();
+    assertThat(server.calls).hasSize(requests);
+    // The burst is spent exactly: the next request waits.
+    blockedGet(KubeClient.over(limited).resources(ConfigMap.class), 1);
   }
 
   @Test
   void aLimitNeedsAPositiveRateAndABurst() {
-    assertThatThrownBy(() -> new RateLimitedTransport(sent, clock, 0, 1))
+    assertThatThrownBy(() -> new RateLimitedTransport(server.transport, clock, 0, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("qps must be positive");
-    assertThatThrownBy(() -> new RateLimitedTransport(sent, clock, 5, 0))
+    assertThatThrownBy(() -> new RateLimitedTransport(server.transport, clock, 5, 0))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /** Answers every call with a ConfigMap and records its verb. */
-  private static final class RecordingTransport implements Transport {
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    volatile boolean closed;
-
-    private HasMetadata answer(String verb) {
-      calls.add(verb);
-      return Fixtures.configMap("ns", "a");
-    }
-
-    @Override
-    public HasMetadata get(ResourceType type, String namespace, String name) {
-      return answer("get");
-    }
-
-    @Override
-    public ListPage<HasMetadata> list(ResourceType type, String namespace, ListOptions options) {
-      calls.add("list");
-      return new ListPage<>(List.of(), 1, null);
-    }
-
-    @Override
-    public HasMetadata create(ResourceType type, String namespace, HasMetadata object) {
-      return answer("create");
-    }
-
-    @Override
-    public HasMetadata update(
-        ResourceType type, String namespace, String name, HasMetadata object, boolean status) {
-      return answer("update");
-    }
-
-    @Override
-    public HasMetadata patch(
-        ResourceType type,
-        String namespace,
-        String name,
-        PatchType patchType,
-        String body,
-        boolean status) {
-      return answer("patch");
-    }
-
-    @Override
-    public void delete(ResourceType type, String namespace, String name, DeleteOptions options) {
-      calls.add("delete");
-    }
-
-    @Override
-    public Watch watch(
-        ResourceType type,
-        String namespace,
-        ListOptions options,
-        long fromResourceVersion,
-        Watcher<HasMetadata> watcher) {
-      calls.add("watch");
-      return () -> {};
-    }
-
-    @Override
-    public Scale getScale(ResourceType type, String namespace, String name) {
-      calls.add("getScale");
-      return new Scale();
-    }
-
-    @Override
-    public Scale updateScale(ResourceType type, String namespace, String name, Scale scale) {
-      calls.add("updateScale");
-      return scale;
-    }
-
-    @Override
-    public void createSubresource(
-        ResourceType type, String namespace, String name, String subresource, HasMetadata body) {
-      calls.add("createSubresource");
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-    }
   }
 }
