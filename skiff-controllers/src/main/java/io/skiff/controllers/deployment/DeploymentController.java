@@ -27,7 +27,7 @@ import java.util.Optional;
 /**
  * Upstream's Deployment controller: watches Deployments, the ReplicaSets they own and, for
  * Recreate, their pods; each key's sync claims the ReplicaSets and runs one {@link DeploymentSync}
- * pass.
+ * pass, once the cache shows the ReplicaSets the previous passes wrote ({@link UnseenWrites}).
  */
 public final class DeploymentController extends QueueController {
 
@@ -36,18 +36,26 @@ public final class DeploymentController extends QueueController {
   /** Upstream drops a key after this many failed syncs until something queues it again. */
   private static final int MAX_RETRIES = 15;
 
+  /**
+   * When a sync waiting for the cache to show its own writes looks again; the ReplicaSet events it
+   * waits for queue the Deployment sooner.
+   */
+  static final Duration UNSEEN_WRITES_RECHECK = Duration.ofSeconds(1);
+
   private final Resources<Deployment> deployments;
   private final Resources<ReplicaSet> replicaSets;
   private final Lister<Deployment> deploymentLister;
   private final Lister<ReplicaSet> rsLister;
   private final Lister<Pod> podLister;
   private final EventRecorder recorder;
+  private final UnseenWrites unseenWrites;
 
   public DeploymentController(ControllerContext ctx) {
     super(NAME, ctx.clock());
     this.deployments = ctx.client().resources(Deployment.class);
     this.replicaSets = ctx.client().resources(ReplicaSet.class);
     this.recorder = ctx.recorder("deployment-controller");
+    this.unseenWrites = new UnseenWrites(ctx.clock());
     SharedInformer<Deployment> d = ctx.informers().informerFor(Deployment.class);
     SharedInformer<ReplicaSet> rs = ctx.informers().informerFor(ReplicaSet.class);
     SharedInformer<Pod> pods = ctx.informers().informerFor(Pod.class);
@@ -57,9 +65,7 @@ public final class DeploymentController extends QueueController {
     d.addEventHandler(enqueueingHandler());
     rs.addEventHandler(
         ResourceEventHandler.<ReplicaSet>of(
-            set -> replicaSetChanged(null, set),
-            this::replicaSetChanged,
-            set -> ownerOf(set).ifPresent(this::enqueue)));
+            set -> replicaSetChanged(null, set), this::replicaSetChanged, this::replicaSetDeleted));
     pods.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
@@ -104,6 +110,17 @@ public final class DeploymentController extends QueueController {
     }
   }
 
+  private void replicaSetDeleted(ReplicaSet set) {
+    ControllerRefs.controllerOf(set)
+        .filter(ref -> "Deployment".equals(ref.getKind()))
+        .ifPresent(
+            ref ->
+                unseenWrites.deleted(
+                    set.getMetadata().getNamespace() + "/" + ref.getName(),
+                    set.getMetadata().getName()));
+    ownerOf(set).ifPresent(this::enqueue);
+  }
+
   private Optional<Deployment> ownerOf(ReplicaSet set) {
     return ControllerRefs.controllerOf(set)
         .flatMap(ref -> resolve(set.getMetadata().getNamespace(), ref));
@@ -131,12 +148,16 @@ public final class DeploymentController extends QueueController {
     ObjectKey k = ObjectKey.parse(key);
     Optional<Deployment> cached = deploymentLister.get(k.namespace(), k.name());
     if (cached.isEmpty()) {
+      unseenWrites.forget(key);
       return Result.done();
+    }
+    if (!unseenWrites.seen(key, name -> rsLister.get(k.namespace(), name))) {
+      return Result.requeueAfter(UNSEEN_WRITES_RECHECK);
     }
     Deployment d = KubeObjects.deepCopy(cached.get());
     List<ReplicaSet> owned = claimReplicaSets(d);
     Map<String, List<Pod>> pods = podsByReplicaSet(d, owned);
-    Duration after = DeploymentSync.sync(cluster(), d, owned, pods, clock().now());
+    Duration after = DeploymentSync.sync(cluster(key), d, owned, pods, clock().now());
     return after == null ? Result.done() : Result.requeueAfter(after);
   }
 
@@ -177,16 +198,21 @@ public final class DeploymentController extends QueueController {
     return byUid;
   }
 
-  private DeploymentSync.Cluster cluster() {
+  /** The writes of the sync of {@code key}; those to ReplicaSets are remembered until seen. */
+  private DeploymentSync.Cluster cluster(String key) {
     return new DeploymentSync.Cluster() {
       @Override
       public ReplicaSet createReplicaSet(ReplicaSet rs) {
-        return replicaSets.create(rs);
+        ReplicaSet created = replicaSets.create(rs);
+        unseenWrites.wrote(key, created);
+        return created;
       }
 
       @Override
       public ReplicaSet updateReplicaSet(ReplicaSet rs) {
-        return replicaSets.update(rs);
+        ReplicaSet updated = replicaSets.update(rs);
+        unseenWrites.wrote(key, updated);
+        return updated;
       }
 
       @Override

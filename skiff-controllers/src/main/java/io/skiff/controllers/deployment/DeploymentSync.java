@@ -361,7 +361,13 @@ final class DeploymentSync {
       return false;
     }
     List<ReplicaSet> current = new ArrayList<>(activeOld);
-    int cleaned = cleanupUnhealthyReplicas(current, maxScaledDown);
+    int cleaned;
+    try {
+      cleaned = cleanupUnhealthyReplicas(current, maxScaledDown);
+    } catch (InvalidScaleDown e) {
+      // Upstream drops the error: this pass scales no more, the next event brings another.
+      return false;
+    }
     List<ReplicaSet> allNow = new ArrayList<>(current);
     allNow.add(newRS);
     int scaledDown = scaleDownOldReplicaSetsForRollingUpdate(allNow, current);
@@ -371,8 +377,34 @@ final class DeploymentSync {
     return cleaned + scaledDown > 0;
   }
 
-  /** Scales down old replicas that are not available, oldest sets first. */
-  int cleanupUnhealthyReplicas(List<ReplicaSet> old, int maxCleanup) {
+  /**
+   * Upstream's "got invalid request to scale down": a set's status, written before its last scale
+   * down, reports more available replicas than its spec, so "scaling down the unavailable ones"
+   * would scale it up, beyond the surge the new set has already taken.
+   */
+  static final class InvalidScaleDown extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidScaleDown(ReplicaSet rs, int from, int to) {
+      super(
+          "when cleaning up unhealthy replicas, got invalid request to scale down "
+              + rs.getMetadata().getNamespace()
+              + "/"
+              + rs.getMetadata().getName()
+              + " "
+              + from
+              + " -> "
+              + to);
+    }
+  }
+
+  /**
+   * Scales down old replicas that are not available, oldest sets first.
+   *
+   * @throws InvalidScaleDown when a set reports more available replicas than its spec; the sets
+   *     before it in the order stay scaled
+   */
+  int cleanupUnhealthyReplicas(List<ReplicaSet> old, int maxCleanup) throws InvalidScaleDown {
     old.sort(BY_CREATION);
     int total = 0;
     for (int i = 0; i < old.size(); i++) {
@@ -386,6 +418,9 @@ final class DeploymentSync {
         continue;
       }
       int n = Math.min(maxCleanup - total, spec - available);
+      if (spec - n > spec) {
+        throw new InvalidScaleDown(rs, spec, spec - n);
+      }
       ReplicaSet[] out = new ReplicaSet[1];
       scaleReplicaSetAndRecordEvent(rs, spec - n, out);
       total += n;

@@ -1,6 +1,7 @@
 package io.skiff.controllers.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -186,7 +187,7 @@ class DeploymentSyncTest {
 
   @ParameterizedTest(name = "cleanupUnhealthyReplicas available={0} maxCleanup={1} → {2}")
   @CsvSource({"8, 1, 1", "8, 3, 2", "8, 0, 0", "10, 3, 0"})
-  void cleanupUnhealthyReplicas(int available, int maxCleanup, int cleaned) {
+  void cleanupUnhealthyReplicas(int available, int maxCleanup, int cleaned) throws Exception {
     Deployment d = deployment(10, 0, 0);
     ReplicaSet old = set("old", 10, 10, available, null);
 
@@ -196,6 +197,46 @@ class DeploymentSyncTest {
 
     assertThat(n).isEqualTo(cleaned);
     assertThat(cluster.size("old")).isEqualTo(10 - cleaned);
+  }
+
+  @Test
+  void cleanupRefusesToScaleUpASetWhoseStatusPredatesItsScaleDown() {
+    Deployment d = deployment(10, 0, 0);
+    // Scaled down from 10 to 9; the status still counts the 10 available pods it had.
+    ReplicaSet old = set("old", 9, 10, 10, null);
+
+    assertThatThrownBy(
+            () ->
+                new DeploymentSync(cluster, d, NOW)
+                    .cleanupUnhealthyReplicas(new ArrayList<>(List.of(old)), 3))
+        .isInstanceOf(DeploymentSync.InvalidScaleDown.class)
+        .hasMessageStartingWith(
+            "when cleaning up unhealthy replicas, got invalid request to scale down")
+        .hasMessageEndingWith("/old 9 -> 10");
+    assertThat(cluster.size("old")).isEqualTo(9);
+  }
+
+  /**
+   * A rollover the rollout-bounds property test caught: the second old set's status predates its
+   * last scale-down, so it looks one more than fully available. Scaling it "down" by its unhealthy
+   * replicas would scale it up past replicas + maxSurge; upstream refuses, and the pass scales
+   * nothing more.
+   */
+  @Test
+  void aStaleOverAvailableOldSetStopsTheScaleDownInsteadOfGrowing() {
+    Deployment d = deployment(37, 13, 1);
+    ReplicaSet v2 = set("v2", 36, 10, 37, null);
+    ReplicaSet v3 = set("v3", 13, 20, 0, null);
+    ReplicaSet v4 = set("v4", 1, 30, 0, null);
+
+    boolean scaled =
+        new DeploymentSync(cluster, d, NOW)
+            .reconcileOldReplicaSets(
+                List.of(v2, v3, v4), List.of(v2, v3), v4, new ArrayList<>(List.of(v2, v3)));
+
+    assertThat(scaled).isFalse();
+    assertThat(cluster.size("v2")).isEqualTo(36);
+    assertThat(cluster.size("v3")).isEqualTo(13);
   }
 
   @ParameterizedTest(
