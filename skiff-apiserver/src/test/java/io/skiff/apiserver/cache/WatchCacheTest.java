@@ -510,7 +510,9 @@ class WatchCacheTest {
     }
     paused.countDown();
     assertThat(take(feed, 120)).containsExactlyElementsOf(written);
-    assertThat(store.watchesOpened()).isEqualTo(2);
+    // Resumed at least once; more when the resumed watch's replay, still held, fell behind again:
+    // which happens depends on when the store ends the held watch, not on the cache.
+    assertThat(store.watchesOpened()).isGreaterThanOrEqualTo(2);
     assertThat(store.watchesOpen()).isEqualTo(1);
   }
 
@@ -520,10 +522,15 @@ class WatchCacheTest {
     long from = latest();
     WatchFeed feed = watch(String.valueOf(from));
     CountDownLatch paused = store.pauseWatchDelivery();
-    for (int i = 0; i < 120; i++) {
+    // Compacted while the cache's store watch is still within its backlog, then pushed past it:
+    // whenever the store ends that watch, the history to resume from is already gone.
+    for (int i = 0; i < 40; i++) {
       create("cm-" + i);
     }
     store.compact(store.currentRevision());
+    for (int i = 40; i < 120; i++) {
+      create("cm-" + i);
+    }
     paused.countDown();
     // Whatever it got before the cache was dropped, the watch ends cleanly; the client relists.
     WatchFeed.Item item;
