@@ -9,6 +9,7 @@ import io.skiff.clock.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -270,25 +271,18 @@ final class RolloutBoundsChecker {
 
   /**
    * The driver has read the Deployment complete at its latest generation, with {@code newHash} the
-   * pod-template-hash of its only non-empty ReplicaSet, at {@code revision}. Arms the availability
-   * bound and resets the live bound to the current spec if the pod view agrees: exactly {@code
-   * replicas} live pods, all of that hash and available.
+   * pod-template-hash of its only non-empty ReplicaSet, and every ReplicaSet's status written for
+   * its current spec, at {@code revision}; {@code podsThen} are the namespace's pods at that
+   * revision. Arms the availability bound and resets the live bound to the current spec if both
+   * those pods and the checker's own view agree: exactly {@code replicas} live pods, all of that
+   * hash and available. Reading the pods at the same revision keeps pods created before it, on an
+   * older spec, from turning up after the settled state, where nothing would explain them.
    *
-   * @return whether the pod view agreed (a watch a little behind the API may not yet)
+   * @return whether the pods agreed (a watch a little behind the API may not yet)
    */
-  synchronized boolean settle(String newHash, long revision) {
+  synchronized boolean settle(String newHash, long revision, List<Pod> podsThen) {
     Instant now = clock.now();
-    int live = 0;
-    for (Pod pod : pods.values()) {
-      if (!isLive(pod)) {
-        continue;
-      }
-      if (!newHash.equals(hash(pod)) || !isAvailable(pod, now)) {
-        return false;
-      }
-      live++;
-    }
-    if (live != replicas) {
+    if (!complete(newHash, pods.values(), now) || !complete(newHash, podsThen, now)) {
       return false;
     }
     armed = true;
@@ -296,6 +290,26 @@ final class RolloutBoundsChecker {
     settledAt = revision;
     deletions.clear();
     return true;
+  }
+
+  /** The pods as the checker last saw them. */
+  synchronized List<Pod> pods() {
+    return List.copyOf(pods.values());
+  }
+
+  /** Exactly {@code replicas} live pods, all of {@code hash} and available. */
+  private boolean complete(String hash, Collection<Pod> candidates, Instant now) {
+    int live = 0;
+    for (Pod pod : candidates) {
+      if (!isLive(pod)) {
+        continue;
+      }
+      if (!hash.equals(hash(pod)) || !isAvailable(pod, now)) {
+        return false;
+      }
+      live++;
+    }
+    return live == replicas;
   }
 
   /** One event of the namespace's ReplicaSet watch: its spec and status history. */

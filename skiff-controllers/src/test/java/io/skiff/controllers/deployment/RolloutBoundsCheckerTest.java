@@ -220,7 +220,7 @@ class RolloutBoundsCheckerTest {
     for (String name : List.of("a-1", "a-2", "a-3", "a-4")) {
       four.onEvent(EventType.ADDED, pod(name, "a", true));
     }
-    assertThat(four.settle("a", revision)).isTrue();
+    assertThat(four.settle("a", revision, podsNow(four))).isTrue();
   }
 
   private void scaleDownAfterStatus(String hash, int spec, long generation, int available) {
@@ -300,14 +300,16 @@ class RolloutBoundsCheckerTest {
       pod(EventType.ADDED, name, "a", true);
     }
     pod(EventType.ADDED, "b-1", "b", true);
-    assertThat(checker.settle("a", revision)).as("a pod of another template").isFalse();
+    assertThat(checker.settle("a", revision, podsNow(checker)))
+        .as("a pod of another template")
+        .isFalse();
 
     terminating("b-1", "b");
     pod(EventType.MODIFIED, "a-3", "a", false);
-    assertThat(checker.settle("a", revision)).as("a pod not available").isFalse();
+    assertThat(checker.settle("a", revision, podsNow(checker))).as("a pod not available").isFalse();
 
     pod(EventType.MODIFIED, "a-3", "a", true);
-    assertThat(checker.settle("a", revision)).isTrue();
+    assertThat(checker.settle("a", revision, podsNow(checker))).isTrue();
     assertThat(checker.armed()).isTrue();
   }
 
@@ -323,10 +325,31 @@ class RolloutBoundsCheckerTest {
     slow.onEvent(EventType.ADDED, pod("a-1", "a", true));
 
     clock.advance(Duration.ofMillis(1000));
-    assertThat(slow.settle("a", revision)).as("ready for exactly minReadySeconds").isFalse();
+    assertThat(slow.settle("a", revision, podsNow(slow)))
+        .as("ready for exactly minReadySeconds")
+        .isFalse();
 
     clock.advance(Duration.ofMillis(1));
-    assertThat(slow.settle("a", revision)).isTrue();
+    assertThat(slow.settle("a", revision, podsNow(slow))).isTrue();
+  }
+
+  /** The pods at the settle's revision, when the checker's view is up to date with them. */
+  private static List<Pod> podsNow(RolloutBoundsChecker c) {
+    return c.pods();
+  }
+
+  @Test
+  void settlingNeedsThePodsAtTheSettledRevisionToAgreeToo() throws Exception {
+    replicaSet("a", 3, "1");
+    for (String name : List.of("a-1", "a-2", "a-3")) {
+      pod(EventType.ADDED, name, "a", true);
+    }
+    // Created before that revision on an older spec, not yet delivered by the pod watch.
+    List<Pod> listed = new ArrayList<>(checker.pods());
+    listed.add(pod("b-1", "b", false));
+
+    assertThat(checker.settle("a", revision, listed)).isFalse();
+    assertThat(checker.armed()).isFalse();
   }
 
   private void settledOnThreePodsOfA() throws Exception {
@@ -334,7 +357,7 @@ class RolloutBoundsCheckerTest {
     for (String name : List.of("a-1", "a-2", "a-3")) {
       pod(EventType.ADDED, name, "a", true);
     }
-    assertThat(checker.settle("a", revision)).isTrue();
+    assertThat(checker.settle("a", revision, podsNow(checker))).isTrue();
   }
 
   /** The ReplicaSet of {@code hash} is now at {@code spec}: stored, and seen by its watch. */

@@ -537,12 +537,26 @@ class RolloutBoundsPropertyIT {
             return false;
           }
           newRs = rs;
-        } else if (rs.getSpec().getReplicas() != 0 || (s != null && value(s.getReplicas()) != 0)) {
+        } else if (rs.getSpec().getReplicas() != 0
+            || s == null
+            || value(s.getObservedGeneration()) < rs.getMetadata().getGeneration()
+            || value(s.getReplicas()) != 0) {
+          // An old set's status for an older spec: the ReplicaSet controller may still act on it.
           return false;
         }
       }
-      return newRs != null
-          && checker.settle(newRs.getMetadata().getLabels().get(HASH), page.resourceVersion());
+      if (newRs == null) {
+        return false;
+      }
+      long revision = page.resourceVersion();
+      return checker.settle(
+          newRs.getMetadata().getLabels().get(HASH),
+          revision,
+          cluster
+              .client
+              .resources(Pod.class)
+              .list(namespace, ListOptions.all().atExactly(revision))
+              .items());
     }
 
     private String replicaSetSummary() {
