@@ -129,6 +129,40 @@ class DeploymentSyncTest {
     assertThat(cluster.size("v1")).isEqualTo(4);
   }
 
+  /**
+   * The one active set already has the new size, but its annotations still say the size of a
+   * rollout it was scaled down in: they are brought up to date, or every later sync would be a
+   * scaling event and the rollout would never resume.
+   */
+  @Test
+  void aSetAlreadyAtTheNewSizeGetsItsAnnotationsUpToDate() {
+    Deployment rolledOutTo43 = deployment(43, 5, 0);
+    ReplicaSet v1 = set("v1", 17, 10, 17, rolledOutTo43);
+    ReplicaSet v4 = set("v4", 0, 20, 0, rolledOutTo43);
+    Deployment d = deployment(17, 2, 0);
+
+    ReplicaSet returned =
+        new DeploymentSync(cluster, d, NOW).scale(v4, new ArrayList<>(List.of(v1)));
+
+    assertThat(returned).isSameAs(v4);
+    ReplicaSet stored = cluster.sets.get("v1");
+    assertThat(stored.getSpec().getReplicas()).isEqualTo(17);
+    assertThat(DeploymentUtil.desiredReplicasAnnotation(stored)).isEqualTo(17);
+    assertThat(DeploymentUtil.intAnnotation(stored, DeploymentUtil.MAX_REPLICAS)).isEqualTo(19);
+    assertThat(cluster.actions).containsExactly("update v1 17");
+    assertThat(cluster.events).isEmpty();
+  }
+
+  @Test
+  void aSetAtTheNewSizeWithCurrentAnnotationsIsNotWritten() {
+    Deployment d = deployment(17, 2, 0);
+    ReplicaSet v1 = set("v1", 17, 10, 17, d);
+
+    new DeploymentSync(cluster, d, NOW).scale(null, new ArrayList<>(List.of(v1)));
+
+    assertThat(cluster.actions).isEmpty();
+  }
+
   @Test
   void aSaturatedButBrokenNewSetLeavesTheOldOneAlone() {
     Deployment d = deployment(2, 1, 1);

@@ -9,6 +9,7 @@ import io.skiff.clock.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongFunction;
 
 /**
@@ -67,19 +69,31 @@ import java.util.function.LongFunction;
  *       owes or creations it decided on a larger spec), and every live pod belongs to a ReplicaSet.
  * </ol>
  *
- * <h2>The window where available pods fall below {@code replicas − maxUnavailable}</h2>
+ * <h2>Two windows where available pods fall below {@code replicas − maxUnavailable}, shared with
+ * upstream</h2>
  *
- * <p>The ReplicaSet controller acts on its own cache. When the Deployment controller lowers a set
- * and raises it back a moment later (a sync on a Deployment one generation old scales a set down,
- * the next one, seeing a rollback, scales it up as the new set), the ReplicaSet controller may
- * still delete pods for the lower spec, while the Deployment controller has already counted those
- * pods as available and scaled another set down (seen at 48 cases at a time: spec 22 → 19 → 22,
- * three available pods deleted, and the old set scaled from 6 to 1 on the strength of them: 22
- * available for a minimum of 23). Upstream shares this. So a state under the availability bound is
- * not a violation when the deficit is no larger than the number of available pods deleted, since
- * the last settled state, on a stale spec: their set had no more live pods than its spec at that
- * revision, but more than the smallest spec it had had since the last settled state. A set deleting
- * available pods below any spec it was given is still a violation.
+ * <p><b>Availability reported beyond the spec.</b> The Deployment controller scales old sets down
+ * by the availability their statuses report. A status can claim more available pods than the set's
+ * spec: written before the set's latest scale-down was processed, or, as upstream computes it, from
+ * the pod list read before the deletions that sync made. Upstream's cleanup of unhealthy replicas
+ * refuses to go on when it meets such a set, but when its budget is spent on an earlier set the
+ * scale-down that follows counts those pods (seen: a rollover where the oldest set, just scaled
+ * from 28 to 7, still reported 28 available and was scaled to 0, for a minimum of 7).
+ *
+ * <p><b>Deletions on a stale spec.</b> The ReplicaSet controller acts on its own cache. When the
+ * Deployment controller lowers a set and raises it back a moment later (a sync on a Deployment one
+ * generation old scales a set down, the next one, seeing a rollback, scales it up as the new set),
+ * the ReplicaSet controller may still delete pods for the lower spec, while the Deployment
+ * controller has already counted them as available and scaled another set down (seen: spec 22 → 19
+ * → 22, three available pods deleted, and the old set scaled from 6 to 1 on the strength of them).
+ *
+ * <p>So a state under the availability bound is not a violation when the deficit is no larger than
+ * the sum of: the most that the ReplicaSets' statuses together claimed beyond their specs between a
+ * scale-down written since the last settled state and the Deployment controller's write before it
+ * (its cache was at least that recent); and the number of available pods deleted, since the last
+ * settled state, while their set had no more live pods than its spec but more than the smallest
+ * spec it had had since then. A set deleting available pods below any spec it was given, or a
+ * scale-down on statuses that claimed nothing extra, is still a violation.
  *
  * <p>The ReplicaSets' spec history comes from their own watch ({@link #onReplicaSetEvent}); before
  * judging a state the checker waits until that watch has caught up with the revision of the pod
@@ -211,6 +225,18 @@ final class RolloutBoundsChecker {
   /** Each ReplicaSet's spec.replicas by revision, from its watch, by pod-template-hash. */
   private final Map<String, TreeMap<Long, Integer>> specs = new HashMap<>();
 
+  /** Each ReplicaSet's status.availableReplicas by revision, by pod-template-hash. */
+  private final Map<String, TreeMap<Long, Integer>> reported = new HashMap<>();
+
+  /** The generation of each ReplicaSet's latest event, by pod-template-hash. */
+  private final Map<String, Long> generations = new HashMap<>();
+
+  /**
+   * The revisions at which a ReplicaSet's spec was written (its generation changed, or it was
+   * created): the Deployment controller's decisions; true for those that lowered the spec.
+   */
+  private final TreeMap<Long, Boolean> decisions = new TreeMap<>();
+
   /**
    * A checker for a Deployment about to be created with {@code replicas}: not armed (its creation
    * is a scale-up from nothing).
@@ -245,25 +271,18 @@ final class RolloutBoundsChecker {
 
   /**
    * The driver has read the Deployment complete at its latest generation, with {@code newHash} the
-   * pod-template-hash of its only non-empty ReplicaSet, at {@code revision}. Arms the availability
-   * bound and resets the live bound to the current spec if the pod view agrees: exactly {@code
-   * replicas} live pods, all of that hash and available.
+   * pod-template-hash of its only non-empty ReplicaSet, and every ReplicaSet's status written for
+   * its current spec, at {@code revision}; {@code podsThen} are the namespace's pods at that
+   * revision. Arms the availability bound and resets the live bound to the current spec if both
+   * those pods and the checker's own view agree: exactly {@code replicas} live pods, all of that
+   * hash and available. Reading the pods at the same revision keeps pods created before it, on an
+   * older spec, from turning up after the settled state, where nothing would explain them.
    *
-   * @return whether the pod view agreed (a watch a little behind the API may not yet)
+   * @return whether the pods agreed (a watch a little behind the API may not yet)
    */
-  synchronized boolean settle(String newHash, long revision) {
+  synchronized boolean settle(String newHash, long revision, List<Pod> podsThen) {
     Instant now = clock.now();
-    int live = 0;
-    for (Pod pod : pods.values()) {
-      if (!isLive(pod)) {
-        continue;
-      }
-      if (!newHash.equals(hash(pod)) || !isAvailable(pod, now)) {
-        return false;
-      }
-      live++;
-    }
-    if (live != replicas) {
+    if (!complete(newHash, pods.values(), now) || !complete(newHash, podsThen, now)) {
       return false;
     }
     armed = true;
@@ -273,11 +292,43 @@ final class RolloutBoundsChecker {
     return true;
   }
 
-  /** One event of the namespace's ReplicaSet watch: its spec history. */
+  /** The pods as the checker last saw them. */
+  synchronized List<Pod> pods() {
+    return List.copyOf(pods.values());
+  }
+
+  /** Exactly {@code replicas} live pods, all of {@code hash} and available. */
+  private boolean complete(String hash, Collection<Pod> candidates, Instant now) {
+    int live = 0;
+    for (Pod pod : candidates) {
+      if (!isLive(pod)) {
+        continue;
+      }
+      if (!hash.equals(hash(pod)) || !isAvailable(pod, now)) {
+        return false;
+      }
+      live++;
+    }
+    return live == replicas;
+  }
+
+  /** One event of the namespace's ReplicaSet watch: its spec and status history. */
   synchronized void onReplicaSetEvent(EventType type, ReplicaSet rs) {
-    specs
-        .computeIfAbsent(hash(rs), h -> new TreeMap<>())
-        .put(Long.parseLong(rs.getMetadata().getResourceVersion()), spec(rs));
+    String h = hash(rs);
+    long revision = Long.parseLong(rs.getMetadata().getResourceVersion());
+    TreeMap<Long, Integer> history = specs.computeIfAbsent(h, k -> new TreeMap<>());
+    Map.Entry<Long, Integer> last = history.lastEntry();
+    Long generation = rs.getMetadata().getGeneration();
+    Long previousGeneration = generations.put(h, generation);
+    if (last == null || !Objects.equals(previousGeneration, generation)) {
+      decisions.put(revision, last != null && spec(rs) < last.getValue());
+    }
+    history.put(revision, spec(rs));
+    int available =
+        rs.getStatus() == null || rs.getStatus().getAvailableReplicas() == null
+            ? 0
+            : rs.getStatus().getAvailableReplicas();
+    reported.computeIfAbsent(h, k -> new TreeMap<>()).put(revision, available);
     notifyAll();
   }
 
@@ -424,7 +475,8 @@ final class RolloutBoundsChecker {
 
   /**
    * Why {@code available} pods at {@code revision} are a violation of the availability bound, or
-   * null when deletions on a stale spec explain the deficit (see the class comment).
+   * null when availability the ReplicaSets reported beyond their specs, or deletions on a stale
+   * spec, explain the deficit (see the class comment).
    */
   private String unexplainedDeficit(int available, long revision) throws InterruptedException {
     int minimum = replicas - strategy.unavailable(replicas);
@@ -440,6 +492,15 @@ final class RolloutBoundsChecker {
         stale++;
       }
     }
+    int phantom = 0;
+    for (Map.Entry<Long, Boolean> w :
+        decisions.subMap(settledAt, false, revision, true).entrySet()) {
+      if (w.getValue()) {
+        Long previous = decisions.lowerKey(w.getKey());
+        phantom =
+            Math.max(phantom, phantomBetween(previous == null ? settledAt : previous, w.getKey()));
+      }
+    }
     String head =
         "available pods "
             + available
@@ -450,13 +511,40 @@ final class RolloutBoundsChecker {
     if (lagging != null) {
       return head + ", and " + lagging;
     }
-    if (minimum - available > stale) {
+    if (minimum - available > stale + phantom) {
       return head
-          + (stale == 0
-              ? ""
-              : " (" + stale + " of the deficit explained by deletions on a stale spec)");
+          + " (explained: "
+          + phantom
+          + " by availability the ReplicaSets reported beyond their specs before a scale-down, "
+          + stale
+          + " by deletions on a stale spec)";
     }
     return null;
+  }
+
+  /**
+   * The most availability the ReplicaSets' statuses claimed beyond their specs, all sets together,
+   * at any revision from {@code from} up to (not including) {@code to}.
+   */
+  private int phantomBetween(long from, long to) {
+    TreeSet<Long> revisions = new TreeSet<>();
+    revisions.add(from);
+    for (TreeMap<Long, Integer> history : reported.values()) {
+      revisions.addAll(history.subMap(from, false, to, false).keySet());
+    }
+    int most = 0;
+    for (long r : revisions) {
+      int phantom = 0;
+      for (Map.Entry<String, TreeMap<Long, Integer>> e : reported.entrySet()) {
+        Map.Entry<Long, Integer> status = e.getValue().floorEntry(r);
+        Map.Entry<Long, Integer> spec = specs.get(e.getKey()).floorEntry(r);
+        if (status != null && spec != null) {
+          phantom += Math.max(0, status.getValue() - spec.getValue());
+        }
+      }
+      most = Math.max(most, phantom);
+    }
+    return most;
   }
 
   /** The smallest spec.replicas of a set since the last settled state, up to {@code revision}. */

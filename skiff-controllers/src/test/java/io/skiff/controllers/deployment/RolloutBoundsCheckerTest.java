@@ -206,7 +206,65 @@ class RolloutBoundsCheckerTest {
             v ->
                 assertThat(v)
                     .startsWith("available pods 1 < replicas 3")
-                    .contains("1 of the deficit explained by deletions on a stale spec"));
+                    .contains("1 by deletions on a stale spec"));
+  }
+
+  /** Four replicas, maxUnavailable 2: at least 2 available. */
+  private final RolloutBoundsChecker four =
+      new RolloutBoundsChecker(
+          Strategy.rollingUpdate(Amount.of(0), Amount.of(2)), 4, 0, clock, rv -> List.copyOf(sets));
+
+  private void settledOnFourPodsOfA() throws Exception {
+    replicaSet("a", 4, "1");
+    four.onReplicaSetEvent(EventType.ADDED, sets.getLast());
+    for (String name : List.of("a-1", "a-2", "a-3", "a-4")) {
+      four.onEvent(EventType.ADDED, pod(name, "a", true));
+    }
+    assertThat(four.settle("a", revision, podsNow(four))).isTrue();
+  }
+
+  private void scaleDownAfterStatus(String hash, int spec, long generation, int available) {
+    replicaSet(hash, spec, "1", generation, available);
+    four.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
+  }
+
+  private void goneOnFour(String name) throws Exception {
+    Pod p = pod(name, "a", true);
+    p.getMetadata().setDeletionTimestamp(Times.format(clock.now()));
+    four.onEvent(EventType.MODIFIED, p);
+  }
+
+  @Test
+  void aScaleDownOnAStatusThatClaimedMoreThanItsSpecExplainsADeficit() throws Exception {
+    settledOnFourPodsOfA();
+
+    // Scaled to 2 (generation 2) while the status still reports 4; scaled to 0 on that status.
+    scaleDownAfterStatus("a", 2, 2, 4);
+    scaleDownAfterStatus("a", 0, 3, 4);
+    for (String name : List.of("a-1", "a-2", "a-3")) {
+      goneOnFour(name);
+    }
+
+    assertThat(four.violation()).isEmpty();
+    assertThat(four.deficitStates()).isEqualTo(1);
+  }
+
+  @Test
+  void aScaleDownOnAStatusThatClaimedNothingExtraIsCaught() throws Exception {
+    settledOnFourPodsOfA();
+
+    scaleDownAfterStatus("a", 2, 2, 2);
+    scaleDownAfterStatus("a", 0, 3, 2);
+    for (String name : List.of("a-1", "a-2", "a-3")) {
+      goneOnFour(name);
+    }
+
+    assertThat(four.violation())
+        .hasValueSatisfying(
+            v ->
+                assertThat(v)
+                    .startsWith("available pods 1 < replicas 4 - maxUnavailable 2")
+                    .contains("explained: 0 by availability the ReplicaSets reported"));
   }
 
   @Test
@@ -242,14 +300,16 @@ class RolloutBoundsCheckerTest {
       pod(EventType.ADDED, name, "a", true);
     }
     pod(EventType.ADDED, "b-1", "b", true);
-    assertThat(checker.settle("a", revision)).as("a pod of another template").isFalse();
+    assertThat(checker.settle("a", revision, podsNow(checker)))
+        .as("a pod of another template")
+        .isFalse();
 
     terminating("b-1", "b");
     pod(EventType.MODIFIED, "a-3", "a", false);
-    assertThat(checker.settle("a", revision)).as("a pod not available").isFalse();
+    assertThat(checker.settle("a", revision, podsNow(checker))).as("a pod not available").isFalse();
 
     pod(EventType.MODIFIED, "a-3", "a", true);
-    assertThat(checker.settle("a", revision)).isTrue();
+    assertThat(checker.settle("a", revision, podsNow(checker))).isTrue();
     assertThat(checker.armed()).isTrue();
   }
 
@@ -265,10 +325,31 @@ class RolloutBoundsCheckerTest {
     slow.onEvent(EventType.ADDED, pod("a-1", "a", true));
 
     clock.advance(Duration.ofMillis(1000));
-    assertThat(slow.settle("a", revision)).as("ready for exactly minReadySeconds").isFalse();
+    assertThat(slow.settle("a", revision, podsNow(slow)))
+        .as("ready for exactly minReadySeconds")
+        .isFalse();
 
     clock.advance(Duration.ofMillis(1));
-    assertThat(slow.settle("a", revision)).isTrue();
+    assertThat(slow.settle("a", revision, podsNow(slow))).isTrue();
+  }
+
+  /** The pods at the settle's revision, when the checker's view is up to date with them. */
+  private static List<Pod> podsNow(RolloutBoundsChecker c) {
+    return c.pods();
+  }
+
+  @Test
+  void settlingNeedsThePodsAtTheSettledRevisionToAgreeToo() throws Exception {
+    replicaSet("a", 3, "1");
+    for (String name : List.of("a-1", "a-2", "a-3")) {
+      pod(EventType.ADDED, name, "a", true);
+    }
+    // Created before that revision on an older spec, not yet delivered by the pod watch.
+    List<Pod> listed = new ArrayList<>(checker.pods());
+    listed.add(pod("b-1", "b", false));
+
+    assertThat(checker.settle("a", revision, listed)).isFalse();
+    assertThat(checker.armed()).isFalse();
   }
 
   private void settledOnThreePodsOfA() throws Exception {
@@ -276,22 +357,32 @@ class RolloutBoundsCheckerTest {
     for (String name : List.of("a-1", "a-2", "a-3")) {
       pod(EventType.ADDED, name, "a", true);
     }
-    assertThat(checker.settle("a", revision)).isTrue();
+    assertThat(checker.settle("a", revision, podsNow(checker))).isTrue();
   }
 
   /** The ReplicaSet of {@code hash} is now at {@code spec}: stored, and seen by its watch. */
   private void replicaSet(String hash, int spec, String deploymentRevision) {
+    replicaSet(hash, spec, deploymentRevision, 1, spec);
+  }
+
+  /** The same, with the generation its spec is at and the availability its status reports. */
+  private void replicaSet(
+      String hash, int spec, String deploymentRevision, long generation, int available) {
     ReplicaSet rs =
         new ReplicaSetBuilder()
             .withNewMetadata()
             .withName("web-" + hash)
             .withResourceVersion(String.valueOf(++revision))
+            .withGeneration(generation)
             .withLabels(Map.of("pod-template-hash", hash))
             .withAnnotations(Map.of("deployment.kubernetes.io/revision", deploymentRevision))
             .endMetadata()
             .withNewSpec()
             .withReplicas(spec)
             .endSpec()
+            .withNewStatus()
+            .withAvailableReplicas(available)
+            .endStatus()
             .build();
     sets.removeIf(s -> s.getMetadata().getName().equals(rs.getMetadata().getName()));
     sets.add(rs);
