@@ -546,9 +546,10 @@ final class DeploymentSync {
     if (only != null) {
       // Upstream returns when the size is right already, even with a stale desired-replicas
       // annotation; every later sync then takes the Deployment for a scaling event and the rollout
-      // never resumes (kubernetes/kubernetes#138036; the rollout-bounds property test met it: a set
-      // left at 17 by a rollout to 43, then a scale to 17). scaleReplicaSet writes when the size
-      // or the annotations differ, so only the stale annotations are written.
+      // never resumes (the open pull request kubernetes/kubernetes#138036 fixes it as here; the
+      // rollout-bounds property test met it: a set left at 17 by a rollout to 43, then a scale to
+      // 17). scaleReplicaSet writes when the size or the annotations differ, so only the stale
+      // annotations are written.
       ReplicaSet[] out = new ReplicaSet[1];
       scaleReplicaSet(only, replicas(d), out);
       return swap(newRS, old, out[0]);
