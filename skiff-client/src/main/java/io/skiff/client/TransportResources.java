@@ -119,6 +119,11 @@ final class TransportResources<T extends HasMetadata> implements Resources<T> {
           public void onClose(StatusError error) {
             watcher.onClose(error);
           }
+
+          @Override
+          public boolean readsOnly() {
+            return watcher.readsOnly();
+          }
         });
   }
 

@@ -14,9 +14,21 @@ public interface Watcher<T extends HasMetadata> {
 
   /**
    * One change. For {@link EventType#DELETED} the object is its last state, with the
-   * resourceVersion of the deletion. The object is the watcher's own: no one else holds it.
+   * resourceVersion of the deletion. The object is the watcher's own, no one else holds it, unless
+   * the watcher {@linkplain #readsOnly() reads only}.
    */
   void onEvent(EventType type, T object);
+
+  /**
+   * Whether this watcher, and everyone it passes the objects on to, never changes them. A transport
+   * may then hand it objects that others share instead of a copy of its own: the in-process
+   * transport gives such a watcher the API server's watch cache objects, as client-go's shared
+   * informers give every handler the same object. Informers read only; so must their listers'
+   * callers, which is why controllers copy before they change anything.
+   */
+  default boolean readsOnly() {
+    return false;
+  }
 
   /**
    * The watch has ended; nothing follows. Called exactly once.

@@ -6,12 +6,15 @@ import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.apiserver.registry.SelectableFields;
 import io.skiff.store.KeyValue;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One object as the cache holds it: decoded once, with its resourceVersion, and shared by every
- * list and watch that returns it. Nobody may change {@link #object()}; callers that hand objects to
- * code that may (in-process clients) take a {@link #copy}. Its JSON is encoded once, on first use,
- * and then written to every HTTP watcher and list as it is.
+ * list and watch that returns it. Nobody may change {@link #object()}: in-process watchers that
+ * read only are handed it as it is, others take a {@link #copy} ({@link CacheMutationDetector}
+ * checks that in tests). Its JSON is encoded once, on first use, and then written to every HTTP
+ * watcher and list as it is.
  */
 public final class CachedObject {
 
@@ -21,6 +24,8 @@ public final class CachedObject {
   private final ObjectCodec codec;
   private final boolean shared;
   private volatile byte[] json;
+  // The JSON the object had when cached, for the mutation detector; null when it is off.
+  private final byte[] pristine;
 
   private CachedObject(
       String key, HasMetadata object, long revision, ObjectCodec codec, boolean shared) {
@@ -29,6 +34,7 @@ public final class CachedObject {
     this.revision = revision;
     this.codec = codec;
     this.shared = shared;
+    this.pristine = shared && CacheMutationDetector.enabled() ? codec.encode(object) : null;
   }
 
   /** Decodes a stored value; the object's resourceVersion becomes the key's modRevision. */
@@ -91,6 +97,24 @@ public final class CachedObject {
     HasMetadata copy = copy();
     copy.getMetadata().setResourceVersion(String.valueOf(rv));
     return new CachedObject(key, copy, rv, codec, true);
+  }
+
+  /**
+   * How the shared object differs from what it was when cached (both encodings), or null when it
+   * does not or nothing was recorded.
+   */
+  String changeSincePristine() {
+    if (pristine == null) {
+      return null;
+    }
+    byte[] now = codec.encode(object);
+    if (Arrays.equals(now, pristine)) {
+      return null;
+    }
+    return "was "
+        + new String(pristine, StandardCharsets.UTF_8)
+        + ", is "
+        + new String(now, StandardCharsets.UTF_8);
   }
 
   boolean matches(String keyPrefix, LabelSelector labels, FieldSelector fields) {

@@ -151,6 +151,9 @@ final class ResourceCache {
       return;
     }
     CachedObject previous = objects.get(e.key());
+    if (previous != null) {
+      owner.mutationDetector().check(previous);
+    }
     if (current == null) {
       if (previous == null) {
         return;
@@ -188,6 +191,18 @@ final class ResourceCache {
 
   boolean isStopped() {
     return stopped;
+  }
+
+  /** Has the mutation detector check every object cached now. */
+  void checkUnchanged() {
+    lock.readLock().lock();
+    try {
+      for (CachedObject o : objects.values()) {
+        owner.mutationDetector().check(o);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** Ends every watcher (cleanly, so that clients watch or list again) and takes no more events. */

@@ -54,6 +54,7 @@ public final class WatchCache implements AutoCloseable {
   private final ReentrantLock freshLock = new ReentrantLock();
   private final Condition advanced = freshLock.newCondition();
   private final AtomicInteger waiting = new AtomicInteger();
+  private final CacheMutationDetector mutationDetector = new CacheMutationDetector();
   private volatile long progress;
   // The dispatcher whose events count; one that was replaced may still finish a batch.
   private volatile Dispatcher dispatcher;
@@ -202,6 +203,26 @@ public final class WatchCache implements AutoCloseable {
       out.add(c.stats());
     }
     return out;
+  }
+
+  CacheMutationDetector mutationDetector() {
+    return mutationDetector;
+  }
+
+  /**
+   * With the {@linkplain CacheMutationDetector mutation detector} on, checks every cached object
+   * and fails if any object the cache shared was changed by a reader; otherwise does nothing.
+   *
+   * @throws IllegalStateException naming the changed objects
+   */
+  public void checkNoMutations() {
+    if (!CacheMutationDetector.enabled()) {
+      return;
+    }
+    for (ResourceCache c : dispatchTo) {
+      c.checkUnchanged();
+    }
+    mutationDetector.throwIfFound();
   }
 
   /** Stops the store watch and ends every watcher. Reads then go to the store. */

@@ -218,6 +218,11 @@ public final class Reflector<T extends HasMetadata> {
               public void onClose(StatusError error) {
                 queue.add(new End(error));
               }
+
+              @Override
+              public boolean readsOnly() {
+                return true;
+              }
             });
     synchronized (this) {
       current = watch;

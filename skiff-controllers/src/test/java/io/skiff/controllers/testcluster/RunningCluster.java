@@ -144,17 +144,21 @@ public final class RunningCluster implements BeforeEachCallback, AfterEachCallba
   }
 
   private void close() {
-    if (manager != null) {
-      manager.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.stop();
-    }
-    if (store != null) {
-      store.close();
+    try {
+      if (manager != null) {
+        manager.close();
+      }
+      if (client != null) {
+        // Fails the test if a controller changed an object its informer shares with the cache.
+        client.close();
+      }
+    } finally {
+      if (server != null) {
+        server.stop();
+      }
+      if (store != null) {
+        store.close();
+      }
     }
   }
 }
