@@ -199,19 +199,20 @@ public final class InProcessTransport implements Transport {
       ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
     ResourceStorage storage = subresource(type, subresource);
     checkKind(type, object);
-    // The storage builds the next version out of the object it is given: give it a copy.
-    HasMetadata next = KubeObjects.deepCopy(object);
-    String wanted = next.getMetadata() == null ? null : next.getMetadata().getResourceVersion();
+    String wanted = object.getMetadata() == null ? null : object.getMetadata().getResourceVersion();
     boolean unconditional = wanted == null || wanted.isEmpty();
     boolean status = subresource.equals("status");
-    return storage.guaranteedUpdate(
+    return storage.replace(
         namespace,
         name,
         current -> {
           if (!unconditional && !wanted.equals(current.getMetadata().getResourceVersion())) {
             throw StatusError.conflict(type, name);
           }
-          return next;
+          // The storage builds the next version out of the object it is given, so each attempt
+          // gets a fresh copy: an unconditional write retried after a conflict must not carry the
+          // resourceVersion the first attempt stamped on it.
+          return KubeObjects.deepCopy(object);
         },
         new WriteOptions(false, status, !status),
         unconditional);
@@ -292,13 +293,17 @@ public final class InProcessTransport implements Transport {
     call(() -> storage(type, "delete").delete(namespace, name, options, false));
   }
 
-  /** Ends every open watch. The registry and its store stay; they are not this transport's. */
+  /**
+   * Ends every open watch. The registry and its store stay; they are not this transport's. With the
+   * watch cache's mutation detector on (tests), fails if a reader changed a cached object.
+   */
   @Override
   public void close() {
     for (InProcessWatch w : List.copyOf(watches)) {
       w.close();
     }
     watches.clear();
+    registry.reads().checkNoMutations();
   }
 
   // ---- as the HTTP handler does it ----

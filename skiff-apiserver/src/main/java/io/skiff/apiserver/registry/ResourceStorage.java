@@ -238,7 +238,7 @@ public final class ResourceStorage {
               + ")");
     }
     String wanted = meta.getResourceVersion();
-    return guaranteedUpdate(
+    return replace(
         namespace,
         name,
         current -> {
@@ -254,6 +254,19 @@ public final class ResourceStorage {
   }
 
   /**
+   * {@link #guaranteedUpdate} for a {@code next} that reads the current object, never changes it,
+   * and returns a new one: each attempt then decodes the stored object once, not twice.
+   */
+  public HasMetadata replace(
+      String namespace,
+      String name,
+      UnaryOperator<HasMetadata> next,
+      WriteOptions options,
+      boolean retryOnConflict) {
+    return guaranteedUpdate(namespace, name, next, false, options, retryOnConflict);
+  }
+
+  /**
    * Reads the object, lets {@code mutate} make the next version from a copy, and writes it with
    * compare-and-swap, retrying from a fresh read when another write got in first (upstream's
    * GuaranteedUpdate). {@code mutate} may throw a {@link StatusError} to refuse.
@@ -264,11 +277,25 @@ public final class ResourceStorage {
       UnaryOperator<HasMetadata> mutate,
       WriteOptions options,
       boolean retryOnConflict) {
+    return guaranteedUpdate(namespace, name, mutate, true, options, retryOnConflict);
+  }
+
+  private HasMetadata guaranteedUpdate(
+      String namespace,
+      String name,
+      UnaryOperator<HasMetadata> mutate,
+      boolean mutateChangesCurrent,
+      WriteOptions options,
+      boolean retryOnConflict) {
     String key = type.key(namespace, name);
     for (int attempt = 0; ; attempt++) {
       KeyValue kv = current(key, name);
       HasMetadata old = decode(kv);
-      HasMetadata next = mutate.apply(decode(kv));
+      HasMetadata next = mutate.apply(mutateChangesCurrent ? decode(kv) : old);
+      if (next == old) {
+        // The next version must not be the old one the strategies compare it with.
+        old = decode(kv);
+      }
       ObjectMeta meta = meta(next);
       ObjectMeta oldMeta = old.getMetadata();
       // Upstream's Store.Update: a version the new object claims must be the stored one. A patch
