@@ -69,7 +69,7 @@ import java.util.function.LongFunction;
  *       owes or creations it decided on a larger spec), and every live pod belongs to a ReplicaSet.
  * </ol>
  *
- * <h2>Two windows where available pods fall below {@code replicas − maxUnavailable}, shared with
+ * <h2>Three windows where available pods fall below {@code replicas − maxUnavailable}, shared with
  * upstream</h2>
  *
  * <p><b>Availability reported beyond the spec.</b> The Deployment controller scales old sets down
@@ -87,13 +87,24 @@ import java.util.function.LongFunction;
  * controller has already counted them as available and scaled another set down (seen: spec 22 → 19
  * → 22, three available pods deleted, and the old set scaled from 6 to 1 on the strength of them).
  *
+ * <p><b>Available pods deleted before ready ones that are not yet available.</b> The Deployment
+ * controller's cleanup of unhealthy replicas lowers an old set by its pods that are not available,
+ * but the ReplicaSet controller picks which pods go by upstream's ranking: readiness, deletion
+ * cost, pods doubled up on a node, then how long they have been ready; availability ({@code
+ * minReadySeconds}) is not in it. A pod ready a moment ago ranks with the available ones, and an
+ * available pod sharing its node with more of the set's pods goes first (seen: an old set scaled
+ * back up to 45 while paused, 13 of its pods ready but within minReadySeconds on resume; it was
+ * lowered by 13 to 32 and lost an available, doubled-up pod: 31 available for a minimum of 32).
+ *
  * <p>So a state under the availability bound is not a violation when the deficit is no larger than
  * the sum of: the most that the ReplicaSets' statuses together claimed beyond their specs between a
  * scale-down written since the last settled state and the Deployment controller's write before it
- * (its cache was at least that recent); and the number of available pods deleted, since the last
+ * (its cache was at least that recent); the number of available pods deleted, since the last
  * settled state, while their set had no more live pods than its spec but more than the smallest
- * spec it had had since then. A set deleting available pods below any spec it was given, or a
- * scale-down on statuses that claimed nothing extra, is still a violation.
+ * spec it had had since then; and the number of other available pods deleted since then while their
+ * set kept a ready pod that was not yet available. A set deleting available pods below any spec it
+ * was given with no such pod left, or a scale-down on statuses that claimed nothing extra, is still
+ * a violation.
  *
  * <p>The ReplicaSets' spec history comes from their own watch ({@link #onReplicaSetEvent}); before
  * judging a state the checker waits until that watch has caught up with the revision of the pod
@@ -214,8 +225,14 @@ final class RolloutBoundsChecker {
   private long deficitStates;
   private long settledAt;
 
-  /** A live pod that went (marked for deletion, or gone), for the availability bound. */
-  private record Deletion(long revision, String hash, boolean available, int liveOfSet) {}
+  /**
+   * A live pod that went (marked for deletion, or gone), for the availability bound.
+   *
+   * @param readyUnavailableLeft whether the set kept a live pod that was ready but not yet
+   *     available
+   */
+  private record Deletion(
+      long revision, String hash, boolean available, int liveOfSet, boolean readyUnavailableLeft) {}
 
   /** The live pods that went since the last settled state. */
   private final List<Deletion> deletions = new ArrayList<>();
@@ -342,18 +359,24 @@ final class RolloutBoundsChecker {
     String name = pod.getMetadata().getName();
     Pod before = pods.get(name);
     if (before != null && isLive(before) && (type == EventType.DELETED || !isLive(pod))) {
+      Instant now = clock.now();
       int liveOfSet = 0;
+      boolean readyUnavailableLeft = false;
       for (Pod p : pods.values()) {
         if (isLive(p) && Objects.equals(hash(p), hash(before))) {
           liveOfSet++;
+          if (p != before && isReady(p) && !isAvailable(p, now)) {
+            readyUnavailableLeft = true;
+          }
         }
       }
       deletions.add(
           new Deletion(
               Long.parseLong(pod.getMetadata().getResourceVersion()),
               hash(before),
-              isAvailable(before, clock.now()),
-              liveOfSet));
+              isAvailable(before, now),
+              liveOfSet,
+              readyUnavailableLeft));
     }
     if (type == EventType.DELETED) {
       pods.remove(name);
@@ -482,6 +505,7 @@ final class RolloutBoundsChecker {
     int minimum = replicas - strategy.unavailable(replicas);
     String lagging = awaitReplicaSetWatch(replicaSetsAt.apply(revision));
     int stale = 0;
+    int ranked = 0;
     for (Deletion d : deletions) {
       TreeMap<Long, Integer> history = specs.get(d.hash());
       if (!d.available() || history == null || history.floorEntry(d.revision()) == null) {
@@ -490,6 +514,8 @@ final class RolloutBoundsChecker {
       int specThen = history.floorEntry(d.revision()).getValue();
       if (d.liveOfSet() <= specThen && d.liveOfSet() > smallestSpec(history, d.revision())) {
         stale++;
+      } else if (d.readyUnavailableLeft()) {
+        ranked++;
       }
     }
     int phantom = 0;
@@ -511,13 +537,15 @@ final class RolloutBoundsChecker {
     if (lagging != null) {
       return head + ", and " + lagging;
     }
-    if (minimum - available > stale + phantom) {
+    if (minimum - available > stale + phantom + ranked) {
       return head
           + " (explained: "
           + phantom
           + " by availability the ReplicaSets reported beyond their specs before a scale-down, "
           + stale
-          + " by deletions on a stale spec)";
+          + " by deletions on a stale spec, "
+          + ranked
+          + " by available pods deleted before ready ones not yet available)";
     }
     return null;
   }

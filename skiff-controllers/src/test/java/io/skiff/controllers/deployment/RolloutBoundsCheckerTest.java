@@ -267,6 +267,61 @@ class RolloutBoundsCheckerTest {
                     .contains("explained: 0 by availability the ReplicaSets reported"));
   }
 
+  /** Three replicas, maxSurge 2, maxUnavailable 0, minReadySeconds 1: at least 3 available. */
+  private final RolloutBoundsChecker ranked =
+      new RolloutBoundsChecker(
+          Strategy.rollingUpdate(Amount.of(2), Amount.of(0)), 3, 1, clock, rv -> List.copyOf(sets));
+
+  /**
+   * Settled on three available pods of a; a raised to 5 and two more pods, ready now (so not yet
+   * available) when {@code readyNow}, else not ready; then a lowered back to 3.
+   */
+  private void raisedAndLoweredBack(boolean readyNow) throws Exception {
+    replicaSet("a", 3, "1");
+    ranked.onReplicaSetEvent(EventType.ADDED, sets.getLast());
+    for (String name : List.of("a-1", "a-2", "a-3")) {
+      ranked.onEvent(EventType.ADDED, pod(name, "a", true));
+    }
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(ranked.settle("a", revision, podsNow(ranked))).isTrue();
+    replicaSet("a", 5, "1", 2, 3);
+    ranked.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
+    ranked.onEvent(EventType.ADDED, pod("a-4", "a", readyNow));
+    ranked.onEvent(EventType.ADDED, pod("a-5", "a", readyNow));
+    replicaSet("a", 3, "1", 3, 3);
+    ranked.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
+  }
+
+  @Test
+  void anAvailablePodDeletedBeforeAReadyOneNotYetAvailableExplainsADeficit() throws Exception {
+    raisedAndLoweredBack(true);
+
+    // Upstream's ranking deletes by readiness, not availability: a-1 may go before a-4 and a-5.
+    Pod gone = pod("a-1", "a", true);
+    gone.getMetadata().setDeletionTimestamp(Times.format(clock.now()));
+    ranked.onEvent(EventType.MODIFIED, gone);
+
+    assertThat(ranked.violation()).isEmpty();
+    assertThat(ranked.deficitStates()).isEqualTo(1);
+  }
+
+  @Test
+  void anAvailablePodDeletedBeforeOnesNotReadyIsCaught() throws Exception {
+    raisedAndLoweredBack(false);
+
+    // Pods not ready rank first for deletion: deleting an available pod instead is a violation.
+    Pod gone = pod("a-1", "a", true);
+    gone.getMetadata().setDeletionTimestamp(Times.format(clock.now()));
+    ranked.onEvent(EventType.MODIFIED, gone);
+
+    assertThat(ranked.violation())
+        .hasValueSatisfying(
+            v ->
+                assertThat(v)
+                    .startsWith("available pods 2 < replicas 3 - maxUnavailable 0")
+                    .contains("0 by available pods deleted before ready ones not yet available"));
+  }
+
   @Test
   void availabilityIsNotCheckedBeforeTheFirstSettledStateNorAfterAScaleChange() throws Exception {
     replicaSet("a", 3, "1");
