@@ -67,6 +67,37 @@ class PodSubresourcesTest {
     assertThat(scheduled.path("lastTransitionTime").asText()).isNotEmpty();
   }
 
+  /** What a kubelet (skiff-node's included) may send: the status alone. */
+  @Test
+  void aStatusWriteWithoutASpecKeepsTheStoredSpec() {
+    createPod("web", "{}");
+
+    JsonNode written =
+        api.put(
+                PODS + "/web/status",
+                json(
+                    "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web'},"
+                        + "'status':{'phase':'Running'}}"))
+            .expect(200)
+            .body();
+
+    JsonNode stored = api.get(PODS + "/web").expect(200).body();
+    for (JsonNode pod : new JsonNode[] {written, stored}) {
+      assertThat(pod.at("/spec/containers/0/image").asText()).isEqualTo("nginx");
+      assertThat(pod.at("/status/phase").asText()).isEqualTo("Running");
+    }
+    assertThat(stored.at("/metadata/managedFields").findValuesAsText("subresource"))
+        .containsExactly("status");
+    for (JsonNode entry : stored.at("/metadata/managedFields")) {
+      if (entry.path("subresource").asText().equals("status")) {
+        assertThat(entry.at("/fieldsV1").has("f:spec")).isFalse();
+        assertThat(entry.at("/fieldsV1/f:status").has("f:phase")).isTrue();
+      } else {
+        assertThat(entry.at("/fieldsV1/f:spec").has("f:containers")).isTrue();
+      }
+    }
+  }
+
   @Test
   void aBoundPodCannotBeBoundAgain() {
     createPod("web", "{}");
