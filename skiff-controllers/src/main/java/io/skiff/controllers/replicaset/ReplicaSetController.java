@@ -26,12 +26,10 @@ import io.skiff.controllers.runtime.SlowStart;
 import io.skiff.controllers.runtime.UidTrackingExpectations;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -90,7 +88,6 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
   private final int burstReplicas;
   private final Lister<T> lister;
   private final Indexer<T> indexer;
-  private final Lister<Pod> podLister;
   private final Indexer<Pod> podIndexer;
 
   /** The ReplicaSet controller over {@code ctx}; what {@code ControllerManager.register} takes. */
@@ -122,7 +119,6 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
     SharedInformer<Pod> podInformer = ctx.informers().informerFor(Pod.class);
     addPodControllerUidIndex(podInformer);
     this.podIndexer = podInformer.indexer();
-    this.podLister = podInformer.lister();
     podInformer.addEventHandler(
         ResourceEventHandler.<Pod>of(this::addPod, this::updatePod, this::deletePod));
   }
@@ -474,16 +470,26 @@ public class ReplicaSetController<T extends HasMetadata> extends QueueController
    * Deployment), for ranking pods that share a node; just {@code rs}'s own when it has no owner.
    */
   List<Pod> getIndirectlyRelatedPods(ReplicaSet rs) {
-    List<Pod> related = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    // Upstream lists the namespace's pods once per related set and drops the ones it has seen;
+    // one pass over them, each pod kept at its first matching selector, gives the same pods
+    // without the per-set lists and the set of seen UIDs (a Deployment keeps up to eleven sets).
+    List<LabelSelector> selectors = new ArrayList<>();
     for (ReplicaSet relatedRs : getReplicaSetsWithSameController(rs)) {
       LabelSelector selector = selectorOf(relatedRs);
-      if (selector == null) {
-        continue;
+      if (selector != null) {
+        selectors.add(selector);
       }
-      for (Pod pod : podLister.list(relatedRs.getMetadata().getNamespace(), selector)) {
-        if (seen.add(pod.getMetadata().getUid())) {
+    }
+    List<Pod> related = new ArrayList<>();
+    if (selectors.isEmpty()) {
+      return related;
+    }
+    for (Pod pod : podIndexer.byIndex(Indexer.NAMESPACE, rs.getMetadata().getNamespace())) {
+      Map<String, String> labels = pod.getMetadata().getLabels();
+      for (LabelSelector selector : selectors) {
+        if (selector.matches(labels)) {
           related.add(pod);
+          break;
         }
       }
     }
