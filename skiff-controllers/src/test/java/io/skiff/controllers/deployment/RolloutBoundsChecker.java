@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.skiff.client.EventType;
 import io.skiff.clock.Clock;
 import java.time.Instant;
@@ -98,13 +99,16 @@ import java.util.function.LongFunction;
  *
  * <p>So a state under the availability bound is not a violation when the deficit is no larger than
  * the sum of: the most that the ReplicaSets' statuses together claimed beyond their specs between a
- * scale-down written since the last settled state and the Deployment controller's write before it
- * (its cache was at least that recent); the number of available pods deleted, since the last
- * settled state, while their set had no more live pods than its spec but more than the smallest
- * spec it had had since then; and the number of other available pods deleted since then while their
- * set kept a ready pod that was not yet available. A set deleting available pods below any spec it
- * was given with no such pod left, or a scale-down on statuses that claimed nothing extra, is still
- * a violation.
+ * scale-down written since the last settled state and the Deployment controller's last write of an
+ * earlier sync (its cache was at least that recent; writes with no status write of the ReplicaSet
+ * controller between them are taken for one sync's: seen, a rollout's sync that created the new
+ * set, cleaned up three unhealthy replicas of an old one and scaled it down by 21 more on a status
+ * from before the sync's first write); the number of available pods deleted, since the last settled
+ * state, while their set had no more live pods than its spec but more than the smallest spec it had
+ * had since then; and the number of other available pods deleted since then while their set kept a
+ * ready pod that was not yet available. A set deleting available pods below any spec it was given
+ * with no such pod left, or a scale-down on statuses that claimed nothing extra, is still a
+ * violation.
  *
  * <p>The ReplicaSets' spec history comes from their own watch ({@link #onReplicaSetEvent}); before
  * judging a state the checker waits until that watch has caught up with the revision of the pod
@@ -254,6 +258,12 @@ final class RolloutBoundsChecker {
    */
   private final TreeMap<Long, Boolean> decisions = new TreeMap<>();
 
+  /** The revisions at which the ReplicaSet controller wrote a set's status. */
+  private final TreeSet<Long> statusWrites = new TreeSet<>();
+
+  /** Each ReplicaSet's latest status, by pod-template-hash. */
+  private final Map<String, ReplicaSetStatus> statuses = new HashMap<>();
+
   /**
    * A checker for a Deployment about to be created with {@code replicas}: not armed (its creation
    * is a scale-up from nothing).
@@ -337,8 +347,11 @@ final class RolloutBoundsChecker {
     Map.Entry<Long, Integer> last = history.lastEntry();
     Long generation = rs.getMetadata().getGeneration();
     Long previousGeneration = generations.put(h, generation);
+    ReplicaSetStatus previousStatus = statuses.put(h, rs.getStatus());
     if (last == null || !Objects.equals(previousGeneration, generation)) {
       decisions.put(revision, last != null && spec(rs) < last.getValue());
+    } else if (!Objects.equals(previousStatus, rs.getStatus())) {
+      statusWrites.add(revision);
     }
     history.put(revision, spec(rs));
     int available =
@@ -522,7 +535,7 @@ final class RolloutBoundsChecker {
     for (Map.Entry<Long, Boolean> w :
         decisions.subMap(settledAt, false, revision, true).entrySet()) {
       if (w.getValue()) {
-        Long previous = decisions.lowerKey(w.getKey());
+        Long previous = beforeItsSync(w.getKey());
         phantom =
             Math.max(phantom, phantomBetween(previous == null ? settledAt : previous, w.getKey()));
       }
@@ -548,6 +561,23 @@ final class RolloutBoundsChecker {
           + " by available pods deleted before ready ones not yet available)";
     }
     return null;
+  }
+
+  /**
+   * The last decision the Deployment controller's cache must have shown when it made {@code
+   * decision}: the one before the run of decisions that ends there. Decisions with no status write
+   * of the ReplicaSet controller between them may come from one sync (upstream's creates the new
+   * set, cleans up unhealthy replicas and scales old sets down in one pass), which read every
+   * status before the first of them; its own earlier writes it had seen ({@code UnseenWrites}).
+   */
+  private Long beforeItsSync(long decision) {
+    long first = decision;
+    Long previous = decisions.lowerKey(first);
+    while (previous != null && statusWrites.subSet(previous, false, first, false).isEmpty()) {
+      first = previous;
+      previous = decisions.lowerKey(first);
+    }
+    return previous;
   }
 
   /**

@@ -249,6 +249,55 @@ class RolloutBoundsCheckerTest {
     assertThat(four.deficitStates()).isEqualTo(1);
   }
 
+  /** A ReplicaSet event of the four-replica checker: a spec write or a status write. */
+  private void fourSees(String hash, int spec, long generation, int available) {
+    replicaSet(hash, spec, "1", generation, available);
+    four.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
+  }
+
+  /**
+   * a lowered to 2 while its status still claims 4, then its status catches up; then, with a status
+   * write of b between them only when {@code statusWriteBetween}, b raised and a lowered to 0, and
+   * a's pods go.
+   */
+  private void lateScaleDown(boolean statusWriteBetween) throws Exception {
+    settledOnFourPodsOfA();
+    fourSees("b", 1, 1, 0);
+    fourSees("a", 2, 2, 4);
+    fourSees("a", 2, 2, 2);
+    fourSees("b", 2, 2, 0);
+    if (statusWriteBetween) {
+      fourSees("b", 2, 2, 1);
+    }
+    fourSees("a", 0, 3, 2);
+    for (String name : List.of("a-1", "a-2", "a-3", "a-4")) {
+      goneOnFour(name);
+    }
+  }
+
+  @Test
+  void oneSyncsScaleDownMayCountAStatusFromBeforeItsFirstWrite() throws Exception {
+    // b raised and a lowered in one sync, on the status a had before it caught up: 2 beyond spec.
+    lateScaleDown(false);
+
+    assertThat(four.violation()).isEmpty();
+    assertThat(four.deficitStates()).isEqualTo(2);
+  }
+
+  @Test
+  void aScaleDownInALaterSyncThanTheStatusThatCaughtUpIsCaught() throws Exception {
+    // A status write between b's raise and a's scale-down: a later sync, whose cache had the
+    // status that caught up, since it had b's raise.
+    lateScaleDown(true);
+
+    assertThat(four.violation())
+        .hasValueSatisfying(
+            v ->
+                assertThat(v)
+                    .startsWith("available pods 1 < replicas 4 - maxUnavailable 2")
+                    .contains("explained: 0 by availability the ReplicaSets reported"));
+  }
+
   @Test
   void aScaleDownOnAStatusThatClaimedNothingExtraIsCaught() throws Exception {
     settledOnFourPodsOfA();
