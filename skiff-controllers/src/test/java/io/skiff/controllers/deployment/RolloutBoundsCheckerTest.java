@@ -157,12 +157,7 @@ class RolloutBoundsCheckerTest {
 
     pod(EventType.MODIFIED, "a-2", "a", false);
 
-    assertThat(checker.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 2 < replicas 3 - maxUnavailable 0")
-                    .contains("MODIFIED a-2"));
+    assertViolated(checker, "available pods 2 < replicas 3 - maxUnavailable 0", "MODIFIED a-2");
   }
 
   @Test
@@ -184,12 +179,10 @@ class RolloutBoundsCheckerTest {
 
     terminating("a-1", "a");
 
-    assertThat(checker.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 2 < replicas 3 - maxUnavailable 0")
-                    .contains("a: live 2 (ready 2, available 2), terminating or done 1"));
+    assertViolated(
+        checker,
+        "available pods 2 < replicas 3 - maxUnavailable 0",
+        "a: live 2 (ready 2, available 2), terminating or done 1");
   }
 
   @Test
@@ -201,12 +194,7 @@ class RolloutBoundsCheckerTest {
 
     pod(EventType.MODIFIED, "a-2", "a", false);
 
-    assertThat(checker.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 1 < replicas 3")
-                    .contains("1 by deletions on a stale spec"));
+    assertViolated(checker, "available pods 1 < replicas 3", "1 by deletions on a stale spec");
   }
 
   /** Four replicas, maxUnavailable 2: at least 2 available. */
@@ -223,7 +211,8 @@ class RolloutBoundsCheckerTest {
     assertThat(four.settle("a", revision, podsNow(four))).isTrue();
   }
 
-  private void scaleDownAfterStatus(String hash, int spec, long generation, int available) {
+  /** A ReplicaSet event of the four-replica checker: a spec write or a status write. */
+  private void fourSees(String hash, int spec, long generation, int available) {
     replicaSet(hash, spec, "1", generation, available);
     four.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
   }
@@ -234,25 +223,25 @@ class RolloutBoundsCheckerTest {
     four.onEvent(EventType.MODIFIED, p);
   }
 
-  @Test
-  void aScaleDownOnAStatusThatClaimedMoreThanItsSpecExplainsADeficit() throws Exception {
+  /**
+   * Scaled to 2 (generation 2) while the status reports {@code available}; scaled to 0 on that
+   * status; three pods go.
+   */
+  private void scaledToZeroOnAStatusOf(int available) throws Exception {
     settledOnFourPodsOfA();
-
-    // Scaled to 2 (generation 2) while the status still reports 4; scaled to 0 on that status.
-    scaleDownAfterStatus("a", 2, 2, 4);
-    scaleDownAfterStatus("a", 0, 3, 4);
+    fourSees("a", 2, 2, available);
+    fourSees("a", 0, 3, available);
     for (String name : List.of("a-1", "a-2", "a-3")) {
       goneOnFour(name);
     }
+  }
+
+  @Test
+  void aScaleDownOnAStatusThatClaimedMoreThanItsSpecExplainsADeficit() throws Exception {
+    scaledToZeroOnAStatusOf(4);
 
     assertThat(four.violation()).isEmpty();
     assertThat(four.deficitStates()).isEqualTo(1);
-  }
-
-  /** A ReplicaSet event of the four-replica checker: a spec write or a status write. */
-  private void fourSees(String hash, int spec, long generation, int available) {
-    replicaSet(hash, spec, "1", generation, available);
-    four.onReplicaSetEvent(EventType.MODIFIED, sets.getLast());
   }
 
   /**
@@ -290,30 +279,20 @@ class RolloutBoundsCheckerTest {
     // status that caught up, since it had b's raise.
     lateScaleDown(true);
 
-    assertThat(four.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 1 < replicas 4 - maxUnavailable 2")
-                    .contains("explained: 0 by availability the ReplicaSets reported"));
+    assertViolated(
+        four,
+        "available pods 1 < replicas 4 - maxUnavailable 2",
+        "explained: 0 by availability the ReplicaSets reported");
   }
 
   @Test
   void aScaleDownOnAStatusThatClaimedNothingExtraIsCaught() throws Exception {
-    settledOnFourPodsOfA();
+    scaledToZeroOnAStatusOf(2);
 
-    scaleDownAfterStatus("a", 2, 2, 2);
-    scaleDownAfterStatus("a", 0, 3, 2);
-    for (String name : List.of("a-1", "a-2", "a-3")) {
-      goneOnFour(name);
-    }
-
-    assertThat(four.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 1 < replicas 4 - maxUnavailable 2")
-                    .contains("explained: 0 by availability the ReplicaSets reported"));
+    assertViolated(
+        four,
+        "available pods 1 < replicas 4 - maxUnavailable 2",
+        "explained: 0 by availability the ReplicaSets reported");
   }
 
   /** Three replicas, maxSurge 2, maxUnavailable 0, minReadySeconds 1: at least 3 available. */
@@ -363,12 +342,10 @@ class RolloutBoundsCheckerTest {
     gone.getMetadata().setDeletionTimestamp(Times.format(clock.now()));
     ranked.onEvent(EventType.MODIFIED, gone);
 
-    assertThat(ranked.violation())
-        .hasValueSatisfying(
-            v ->
-                assertThat(v)
-                    .startsWith("available pods 2 < replicas 3 - maxUnavailable 0")
-                    .contains("0 by available pods deleted before ready ones not yet available"));
+    assertViolated(
+        ranked,
+        "available pods 2 < replicas 3 - maxUnavailable 0",
+        "0 by available pods deleted before ready ones not yet available");
   }
 
   @Test
@@ -519,6 +496,12 @@ class RolloutBoundsCheckerTest {
         .endCondition()
         .endStatus()
         .build();
+  }
+
+  /** The checker found a violation: its message starts so and has that detail. */
+  private static void assertViolated(RolloutBoundsChecker c, String start, String detail) {
+    assertThat(c.violation())
+        .hasValueSatisfying(v -> assertThat(v).startsWith(start).contains(detail));
   }
 
   private static Amount amount(String s) {
