@@ -143,11 +143,20 @@ public final class SkiffExtension
     int exit = wasRunning ? skiff.stop() : 0;
     skiff.close();
     boolean clean = !wasRunning || (exit == 0 && skiff.stdout().contains("skiff: stopped"));
+    List<String> mutations = skiff.cacheMutationReports();
+    if (!mutations.isEmpty()) {
+      failed = true;
+    }
     Optional<Throwable> classFailure = context.getExecutionException();
     if (!failed && clean && classFailure.isEmpty()) {
       deleteRecursively(skiff.dataDir());
     } else {
       System.err.println("skiff's data directory is kept: " + skiff.dataDir());
+    }
+    if (!mutations.isEmpty()) {
+      throw new AssertionError(
+          "skiff's watch cache found objects changed by their readers: "
+              + String.join("\n", mutations));
     }
     if (!clean) {
       throw new AssertionError("skiff did not stop cleanly on SIGTERM; " + skiff.log());

@@ -129,6 +129,9 @@ public final class SkiffProcess implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 JAVA,
+                // As in every test of the build: fail when a reader changes an object the API
+                // server's watch cache shares with the in-process informers.
+                "-Dskiff.cacheMutationDetector=true",
                 "-jar",
                 JAR.toString(),
                 "up",
@@ -348,6 +351,26 @@ public final class SkiffProcess implements AutoCloseable {
 
   public URI baseUrl() {
     return URI.create("https://127.0.0.1:" + port);
+  }
+
+  /**
+   * The lines in which any run of this skiff's reported a cached object changed by a reader (its
+   * cache mutation detector: a log line when found, an exception at shutdown).
+   */
+  public List<String> cacheMutationReports() {
+    List<String> reports = new ArrayList<>();
+    for (int run = 1; run <= starts; run++) {
+      for (Path file :
+          List.of(
+              dataDir.resolve("skiff-" + run + ".out"), dataDir.resolve("skiff-" + run + ".err"))) {
+        read(file)
+            .lines()
+            .filter(
+                l -> l.contains("changed by a reader") || l.contains("changed by their readers"))
+            .forEach(reports::add);
+      }
+    }
+    return reports;
   }
 
   /** What the current (or last) run printed on stdout so far. */

@@ -12,6 +12,7 @@ import io.skiff.node.NodeSimulator;
 import io.skiff.scheduler.Scheduler;
 import io.skiff.scheduler.SchedulerOptions;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * What runs beside the API server in {@code skiff up}: the controller manager, the scheduler and
@@ -77,10 +78,25 @@ final class ControlPlane implements AutoCloseable {
     if (nodes != null) {
       nodes.close();
     }
-    if (controllerClient != null) {
-      controllerClient.close();
+    // Every client closes even if one fails (with the cache mutation detector on, a close reports
+    // objects changed by their readers); the first failure is rethrown.
+    RuntimeException failure = null;
+    for (KubeClient client : Arrays.asList(controllerClient, schedulerClient, nodeClient)) {
+      if (client == null) {
+        continue;
+      }
+      try {
+        client.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
     }
-    schedulerClient.close();
-    nodeClient.close();
+    if (failure != null) {
+      throw failure;
+    }
   }
 }
