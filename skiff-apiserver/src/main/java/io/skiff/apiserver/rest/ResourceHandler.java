@@ -352,7 +352,7 @@ public final class ResourceHandler {
     if (status || finalize) {
       String wanted = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
       updated =
-          storage.guaranteedUpdate(
+          storage.replace(
               p.namespace(),
               p.name(),
               current -> {
@@ -360,6 +360,11 @@ public final class ResourceHandler {
                     && !wanted.isEmpty()
                     && !wanted.equals(current.getMetadata().getResourceVersion())) {
                   throw StatusError.conflict(p.type(), p.name());
+                }
+                if (obj.getMetadata() != null) {
+                  // The storage stamps the object it is given with the version it read: a retry
+                  // after a conflict claims again only what the request did.
+                  obj.getMetadata().setResourceVersion(wanted);
                 }
                 fieldManager.recordUpdate(p.type(), current, obj, null, manager, "status");
                 return obj;
@@ -408,7 +413,7 @@ public final class ResourceHandler {
     }
     String wanted = meta.getResourceVersion();
     boolean unconditional = wanted == null || wanted.isEmpty();
-    return storage.guaranteedUpdate(
+    return storage.replace(
         p.namespace(),
         p.name(),
         current -> {

@@ -8,6 +8,7 @@ import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.apiserver.registry.Registry;
 import io.skiff.clock.Clock;
+import io.skiff.store.Store;
 import io.skiff.store.memory.MemoryStore;
 import java.nio.charset.StandardCharsets;
 
@@ -16,7 +17,7 @@ final class Handler implements AutoCloseable {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final MemoryStore store = new MemoryStore();
+  final Store store;
   final ResourceHandler handler;
 
   Handler() {
@@ -24,6 +25,11 @@ final class Handler implements AutoCloseable {
   }
 
   Handler(Clock clock) {
+    this(clock, new MemoryStore());
+  }
+
+  Handler(Clock clock, Store store) {
+    this.store = store;
     Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
     registry.bootstrap();
     handler = new ResourceHandler(registry, clock);

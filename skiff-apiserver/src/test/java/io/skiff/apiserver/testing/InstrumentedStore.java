@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A memory store that counts the watches opened on it, can hold a read or a write of one key until
- * the test lets it go, and can hold the delivery of watch events: how the tests see that watchers
- * share one store watch, hold a request in flight, or make a watch fall behind, without timing.
+ * the test lets it go, can make the next update of a key lose a race, and can hold the delivery of
+ * watch events: how the tests see that watchers share one store watch, hold a request in flight,
+ * retry a conflict, or make a watch fall behind, without timing.
  */
 public final class InstrumentedStore implements Store {
 
@@ -26,6 +27,7 @@ public final class InstrumentedStore implements Store {
   private final AtomicInteger watchesOpen = new AtomicInteger();
   private volatile Gate gate;
   private volatile CountDownLatch paused;
+  private volatile String beaten;
 
   public InstrumentedStore() {
     this(10_000);
@@ -119,9 +121,22 @@ public final class InstrumentedStore implements Store {
     return store.create(key, value);
   }
 
+  /**
+   * The next update of {@code key} finds that another writer got in first: just before it, the
+   * key's current value is written again, so the update's compare-and-swap fails.
+   */
+  public void beatNextUpdateOf(String key) {
+    beaten = key;
+  }
+
   @Override
   public KeyValue update(String key, byte[] value, long expectedModRevision) {
     pass(key);
+    if (key.equals(beaten)) {
+      beaten = null;
+      KeyValue current = store.get(key).orElseThrow();
+      store.update(key, current.value(), current.modRevision());
+    }
     return store.update(key, value, expectedModRevision);
   }
 
