@@ -1,5 +1,6 @@
 package io.skiff.controllers.replicaset;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
@@ -48,12 +49,13 @@ public final class ReplicaSetUtil {
   }
 
   /**
-   * The status the ReplicaSet should show for its active, claimed pods ({@code calculateStatus}):
-   * replicas, fully labeled (labels ⊇ template labels), ready and available (ready for longer than
-   * {@code minReadySeconds} at {@code now}); a {@code ReplicaFailure} condition is added when
-   * {@code manageReplicasError} is set and there is none ({@code FailedCreate} when short of pods,
-   * {@code FailedDelete} when over), and removed when managing succeeded. {@code
-   * observedGeneration} is left as it was: it is set when the status is written.
+   * The status the ReplicaSet should show for its active, claimed pods ({@code calculateStatus};
+   * every pod given must match the set's selector, as claimed pods do): replicas, fully labeled
+   * (labels ⊇ template labels), ready and available (ready for longer than {@code minReadySeconds}
+   * at {@code now}); a {@code ReplicaFailure} condition is added when {@code manageReplicasError}
+   * is set and there is none ({@code FailedCreate} when short of pods, {@code FailedDelete} when
+   * over), and removed when managing succeeded. {@code observedGeneration} is left as it was: it is
+   * set when the status is written.
    */
   public static ReplicaSetStatus calculateStatus(
       ReplicaSet rs, List<Pod> filteredPods, Exception manageReplicasError, Instant now) {
@@ -69,8 +71,12 @@ public final class ReplicaSetUtil {
     int ready = 0;
     int available = 0;
     int minReadySeconds = minReadySeconds(rs);
+    // Claimed pods match the selector: when it requires every template label (a Deployment's
+    // sets: the template's labels and the pod-template-hash), each is fully labeled. Looking was a
+    // fifth of a 10,000-pod set's sync, nearly all of it cache misses.
+    boolean labelsRequired = selectorRequiresAll(rs.getSpec().getSelector(), templateLabels);
     for (Pod pod : filteredPods) {
-      if (hasAllLabels(pod.getMetadata().getLabels(), templateLabels)) {
+      if (labelsRequired || hasAllLabels(pod.getMetadata().getLabels(), templateLabels)) {
         fullyLabeled++;
       }
       if (PodUtil.isPodReady(pod)) {
@@ -95,6 +101,18 @@ public final class ReplicaSetUtil {
     status.setReadyReplicas(omitZero(ready));
     status.setAvailableReplicas(omitZero(available));
     return status;
+  }
+
+  /** Whether every pod {@code selector} matches has all of {@code labels}. */
+  static boolean selectorRequiresAll(LabelSelector selector, Map<String, String> labels) {
+    if (labels == null || labels.isEmpty()) {
+      return true;
+    }
+    Map<String, String> required =
+        selector == null || selector.getMatchLabels() == null
+            ? Map.of()
+            : selector.getMatchLabels();
+    return hasAllLabels(required, labels);
   }
 
   private static boolean hasAllLabels(Map<String, String> labels, Map<String, String> wanted) {

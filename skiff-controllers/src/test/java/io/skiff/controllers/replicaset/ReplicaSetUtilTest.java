@@ -138,6 +138,23 @@ class ReplicaSetUtilTest {
   }
 
   @Test
+  void aSelectorThatRequiresEveryTemplateLabelMakesEveryClaimedPodFullyLabelled() {
+    // FULLY_LABELLED's selector is its template's labels; NOT_FULLY_LABELLED's lacks one.
+    assertThat(
+            ReplicaSetUtil.selectorRequiresAll(
+                FULLY_LABELLED.getSpec().getSelector(),
+                FULLY_LABELLED.getSpec().getTemplate().getMetadata().getLabels()))
+        .isTrue();
+    assertThat(
+            ReplicaSetUtil.selectorRequiresAll(
+                NOT_FULLY_LABELLED.getSpec().getSelector(),
+                NOT_FULLY_LABELLED.getSpec().getTemplate().getMetadata().getLabels()))
+        .isFalse();
+    assertThat(ReplicaSetUtil.selectorRequiresAll(null, Map.of())).isTrue();
+    assertThat(ReplicaSetUtil.selectorRequiresAll(null, Map.of("a", "b"))).isFalse();
+  }
+
+  @Test
   void zeroCountsAreLeftOutAsUpstreamOmitsThem() {
     ReplicaSetStatus s = ReplicaSetUtil.calculateStatus(FULLY_LABELLED, List.of(), null, NOW);
     assertThat(s.getReplicas()).isZero();
