@@ -243,15 +243,9 @@ public final class NodeSimulator implements AutoCloseable {
   }
 
   private boolean waitForSync() throws InterruptedException {
-    // Waits in real time: on a manual clock, a timeout on the clock would never come.
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (!podInformer.hasSynced() || !nodeInformer.hasSynced() || !volumeBinder.hasSynced()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(1);
-    }
-    return true;
+    List<SharedInformer<?>> informers = new ArrayList<>(List.of(podInformer, nodeInformer));
+    informers.addAll(volumeBinder.informers());
+    return SharedInformer.waitForSync(clock, Duration.ofMinutes(1), informers);
   }
 
   /** How many nodes are simulated now. */

@@ -124,8 +124,9 @@ final class VolumeBinder implements AutoCloseable {
     }
   }
 
-  boolean hasSynced() {
-    return claimInformer.hasSynced() && volumeInformer.hasSynced();
+  /** The informers whose caches must be filled before the binder's view is whole. */
+  List<SharedInformer<?>> informers() {
+    return List.of(claimInformer, volumeInformer);
   }
 
   /** Whether nothing is queued or being worked on now. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.skiff.api.patch.PatchType;
 import io.skiff.client.Resources;
+import io.skiff.clock.Clock;
 import java.util.Map;
 
 /**
@@ -25,24 +26,25 @@ public final class DaemonSetScaleBench {
   private DaemonSetScaleBench() {}
 
   public static void main(String[] args) throws Exception {
+    Clock clock = Clock.system();
     int nodes = Integer.getInteger("skiff.bench.nodes", 1_000);
     String maxUnavailable = System.getProperty("skiff.bench.maxUnavailable", "10%");
-    long t = System.nanoTime();
-    try (InProcessCluster cluster = InProcessCluster.fromProperties(nodes, 110)) {
+    long t = clock.nanoTime();
+    try (InProcessCluster cluster = InProcessCluster.fromProperties(clock, nodes, 110)) {
       System.out.printf(
           "DaemonSetScaleBench: %d nodes (registered in %.1f s), maxUnavailable %s, %s store%n",
-          nodes, seconds(System.nanoTime() - t), maxUnavailable, cluster.backend());
+          nodes, seconds(clock.nanoTime() - t), maxUnavailable, cluster.backend());
       Resources<DaemonSet> daemonSets = cluster.client().resources(DaemonSet.class);
 
-      long t0 = System.nanoTime();
+      long t0 = clock.nanoTime();
       daemonSets.create(daemonSet(maxUnavailable, "nginx:1.23.1"));
       awaitRolledOut(cluster, daemonSets, 1, nodes);
-      double create = seconds(System.nanoTime() - t0);
+      double create = seconds(clock.nanoTime() - t0);
       System.out.printf(
           "  create -> a Ready pod on each of %d nodes: %.1f s, %.0f pods/s%n",
           nodes, create, nodes / create);
 
-      long t1 = System.nanoTime();
+      long t1 = clock.nanoTime();
       daemonSets.patch(
           "default",
           "bench",
@@ -52,7 +54,7 @@ public final class DaemonSetScaleBench {
       awaitRolledOut(cluster, daemonSets, 2, nodes);
       System.out.printf(
           "  rolling update (maxUnavailable %s) to completion: %.1f s%n",
-          maxUnavailable, seconds(System.nanoTime() - t1));
+          maxUnavailable, seconds(clock.nanoTime() - t1));
       System.out.println("  " + InProcessCluster.memory());
     }
   }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.skiff.api.patch.PatchType;
 import io.skiff.client.Resources;
+import io.skiff.clock.Clock;
 import java.util.Map;
 
 /**
@@ -24,26 +25,27 @@ public final class DeploymentScaleBench {
   private DeploymentScaleBench() {}
 
   public static void main(String[] args) throws Exception {
+    Clock clock = Clock.system();
     int replicas = Integer.getInteger("skiff.bench.replicas", 10_000);
     int nodes = Integer.getInteger("skiff.bench.nodes", 100);
     int podsPerNode = Math.max(110, replicas * 2 / nodes + 10);
-    try (InProcessCluster cluster = InProcessCluster.fromProperties(nodes, podsPerNode)) {
+    try (InProcessCluster cluster = InProcessCluster.fromProperties(clock, nodes, podsPerNode)) {
       Resources<Deployment> deployments = cluster.client().resources(Deployment.class);
       System.out.printf(
           "DeploymentScaleBench: %d replicas on %d nodes, %s store%n",
           replicas, nodes, cluster.backend());
 
       InProcessCluster.Work w0 = cluster.work();
-      long t0 = System.nanoTime();
+      long t0 = clock.nanoTime();
       deployments.create(deployment(replicas, "nginx:1.23.1"));
       awaitRolledOut(cluster, deployments, 1, replicas);
-      double create = seconds(System.nanoTime() - t0);
+      double create = seconds(clock.nanoTime() - t0);
       System.out.printf(
           "  create -> all %d Ready: %.1f s, %.0f pods/s%n", replicas, create, replicas / create);
       InProcessCluster.Work w1 = cluster.work();
       System.out.println("    " + w1.since(w0, replicas));
 
-      long t1 = System.nanoTime();
+      long t1 = clock.nanoTime();
       deployments.patch(
           "default",
           "bench",
@@ -52,7 +54,7 @@ public final class DeploymentScaleBench {
               + "\"image\":\"nginx:1.25.3\"}]}}}}");
       awaitRolledOut(cluster, deployments, 2, replicas);
       System.out.printf(
-          "  rolling update (25%%/25%%) to completion: %.1f s%n", seconds(System.nanoTime() - t1));
+          "  rolling update (25%%/25%%) to completion: %.1f s%n", seconds(clock.nanoTime() - t1));
       System.out.println("    " + cluster.work().since(w1, replicas));
       System.out.println("  " + InProcessCluster.memory());
     }

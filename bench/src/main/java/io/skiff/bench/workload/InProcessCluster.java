@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  */
 final class InProcessCluster implements AutoCloseable {
 
+  private final Clock clock;
   private final Store store;
   private final String backend;
   private final Duration timeout;
@@ -49,12 +50,12 @@ final class InProcessCluster implements AutoCloseable {
   private Scheduler scheduler;
   private ControllerManager controllers;
 
-  private InProcessCluster(Store store, String backend, Duration timeout) {
+  private InProcessCluster(Clock clock, Store store, String backend, Duration timeout) {
+    this.clock = clock;
     this.store = store;
     this.backend = backend;
     this.timeout = timeout;
-    Registry registry =
-        new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), Clock.system());
+    Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
     registry.bootstrap();
     nodeClient = KubeClient.over(new InProcessTransport(registry));
     schedulerClient = KubeClient.over(new InProcessTransport(registry));
@@ -64,10 +65,11 @@ final class InProcessCluster implements AutoCloseable {
 
   /**
    * Starts a cluster of {@code nodeCount} nodes, each with room for {@code podsPerNode} pods, on
-   * the store and with the timeout the system properties name; returns once the nodes are
-   * registered and the controllers run.
+   * {@code clock}, the store and with the timeout the system properties name; returns once the
+   * nodes are registered and the controllers run.
    */
-  static InProcessCluster fromProperties(int nodeCount, int podsPerNode) throws Exception {
+  static InProcessCluster fromProperties(Clock clock, int nodeCount, int podsPerNode)
+      throws Exception {
     String backend = System.getProperty("skiff.bench.store", "sqlite");
     Duration timeout = Duration.ofSeconds(Integer.getInteger("skiff.bench.timeout", 600));
     Store store =
@@ -76,7 +78,7 @@ final class InProcessCluster implements AutoCloseable {
             : SqliteStore.open(
                 Files.createTempDirectory("skiff-workload-bench").resolve("skiff.db"),
                 SqliteStore.Options.defaults());
-    InProcessCluster cluster = new InProcessCluster(store, backend, timeout);
+    InProcessCluster cluster = new InProcessCluster(clock, store, backend, timeout);
     try {
       cluster.start(nodeCount, podsPerNode);
     } catch (Exception | Error e) {
@@ -87,7 +89,6 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   private void start(int nodeCount, int podsPerNode) throws InterruptedException {
-    Clock clock = Clock.system();
     nodes =
         NodeSimulator.start(
             nodeClient,
@@ -145,17 +146,17 @@ final class InProcessCluster implements AutoCloseable {
    */
   void await(String what, BooleanSupplier done, Supplier<String> progress)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long lastReport = System.nanoTime();
-    while (System.nanoTime() < deadline) {
+    long deadline = clock.nanoTime() + timeout.toNanos();
+    long lastReport = clock.nanoTime();
+    while (clock.nanoTime() < deadline) {
       if (done.getAsBoolean()) {
         return;
       }
-      if (System.nanoTime() - lastReport > 5_000_000_000L) {
-        lastReport = System.nanoTime();
+      if (clock.nanoTime() - lastReport > 5_000_000_000L) {
+        lastReport = clock.nanoTime();
         System.out.println("    ... " + progress.get());
       }
-      Thread.sleep(100);
+      clock.sleep(Duration.ofMillis(100));
     }
     throw new IllegalStateException(what + ": not done within " + timeout + "; " + progress.get());
   }

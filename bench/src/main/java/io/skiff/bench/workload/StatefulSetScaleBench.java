@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.skiff.api.patch.PatchType;
 import io.skiff.client.Resources;
+import io.skiff.clock.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,12 +34,13 @@ public final class StatefulSetScaleBench {
   private StatefulSetScaleBench() {}
 
   public static void main(String[] args) throws Exception {
+    Clock clock = Clock.system();
     int replicas = Integer.getInteger("skiff.bench.replicas", 1_000);
     int nodes = Integer.getInteger("skiff.bench.nodes", 50);
     boolean claims = Boolean.getBoolean("skiff.bench.claims");
     boolean update = Boolean.getBoolean("skiff.bench.update");
     int podsPerNode = Math.max(110, replicas * 2 / nodes + 10);
-    try (InProcessCluster cluster = InProcessCluster.fromProperties(nodes, podsPerNode)) {
+    try (InProcessCluster cluster = InProcessCluster.fromProperties(clock, nodes, podsPerNode)) {
       System.out.printf(
           "StatefulSetScaleBench: %d replicas (Parallel%s) on %d nodes, %s store%n",
           replicas, claims ? ", a claim each" : "", nodes, cluster.backend());
@@ -46,10 +48,10 @@ public final class StatefulSetScaleBench {
       Resources<PersistentVolumeClaim> pvcs =
           cluster.client().resources(PersistentVolumeClaim.class);
 
-      long t0 = System.nanoTime();
+      long t0 = clock.nanoTime();
       sets.create(statefulSet(replicas, "nginx:1.23.1", claims));
       awaitRolledOut(cluster, sets, 1, replicas);
-      double create = seconds(System.nanoTime() - t0);
+      double create = seconds(clock.nanoTime() - t0);
       System.out.printf(
           "  create -> all %d Ready: %.1f s, %.0f pods/s%n", replicas, create, replicas / create);
       if (claims) {
@@ -58,11 +60,11 @@ public final class StatefulSetScaleBench {
             () -> bound(pvcs) == replicas,
             () -> bound(pvcs) + " of " + replicas + " claims bound");
         System.out.printf(
-            "  create -> all %d claims Bound: %.1f s%n", replicas, seconds(System.nanoTime() - t0));
+            "  create -> all %d claims Bound: %.1f s%n", replicas, seconds(clock.nanoTime() - t0));
       }
 
       if (update) {
-        long t1 = System.nanoTime();
+        long t1 = clock.nanoTime();
         sets.patch(
             "default",
             "bench",
@@ -72,7 +74,7 @@ public final class StatefulSetScaleBench {
         awaitRolledOut(cluster, sets, 2, replicas);
         System.out.printf(
             "  rolling update (one pod at a time) to completion: %.1f s%n",
-            seconds(System.nanoTime() - t1));
+            seconds(clock.nanoTime() - t1));
       }
       System.out.println("  " + InProcessCluster.memory());
     }

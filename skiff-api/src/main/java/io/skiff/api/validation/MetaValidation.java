@@ -337,7 +337,8 @@ final class MetaValidation {
     if (nz(n).equals(nz(o))) {
       return List.of();
     }
-    return validateImmutable(nz(n), nz(o), n == null && !zeroShown ? null : timeValue(n), path);
+    return List.of(
+        FieldError.invalid(path, n == null && !zeroShown ? null : timeValue(n), FIELD_IMMUTABLE));
   }
 
   private static List<FieldError> validateImmutableString(String n, String o, FieldPath path) {

@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds cached objects that a reader changed: upstream's cache mutation detector ({@code
  * KUBE_CACHE_MUTATION_DETECTOR}), for the objects the watch cache shares with in-process informers.
- * On when the system property {@value #PROPERTY} is {@code true}, as every test run of the build
- * sets it; off otherwise, for it encodes every cached object twice.
+ * On when the system property {@value #PROPERTY} is {@code true} at start-up, as every test run of
+ * the build sets it; off otherwise, for it encodes every cached object twice.
  *
  * <p>Each shared object keeps the JSON it had when it was cached; the detector encodes it again
  * when a newer version replaces it, and for every cached object when the in-process transport is
@@ -24,8 +24,11 @@ final class CacheMutationDetector {
 
   private final List<String> found = new ArrayList<>();
 
+  // Read once: every cached object asks.
+  private static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
+
   static boolean enabled() {
-    return Boolean.getBoolean(PROPERTY);
+    return ENABLED;
   }
 
   /** Checks one object that the cache shared; remembers and logs it if it was changed. */

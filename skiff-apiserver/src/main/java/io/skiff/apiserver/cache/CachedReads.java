@@ -209,14 +209,6 @@ public final class CachedReads {
   }
 
   /**
-   * Fails if a reader changed an object the watch cache shared with it (only with the mutation
-   * detector on: {@link WatchCache#checkNoMutations()}).
-   */
-  public void checkNoMutations() {
-    caches.checkNoMutations();
-  }
-
-  /**
    * How long the server lets a watch run: {@code timeoutSeconds} when given, else upstream's random
    * time between the minimum request timeout and twice that, so that watches do not live forever
    * and do not all end at once.

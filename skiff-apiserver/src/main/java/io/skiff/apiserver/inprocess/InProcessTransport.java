@@ -199,7 +199,9 @@ public final class InProcessTransport implements Transport {
       ResourceType type, String namespace, String name, HasMetadata object, String subresource) {
     ResourceStorage storage = subresource(type, subresource);
     checkKind(type, object);
-    String wanted = object.getMetadata() == null ? null : object.getMetadata().getResourceVersion();
+    // The storage builds the next version out of the object it is given: give it a copy.
+    HasMetadata next = KubeObjects.deepCopy(object);
+    String wanted = next.getMetadata() == null ? null : next.getMetadata().getResourceVersion();
     boolean unconditional = wanted == null || wanted.isEmpty();
     boolean status = subresource.equals("status");
     return storage.replace(
@@ -209,10 +211,7 @@ public final class InProcessTransport implements Transport {
           if (!unconditional && !wanted.equals(current.getMetadata().getResourceVersion())) {
             throw StatusError.conflict(type, name);
           }
-          // The storage builds the next version out of the object it is given, so each attempt
-          // gets a fresh copy: an unconditional write retried after a conflict must not carry the
-          // resourceVersion the first attempt stamped on it.
-          return KubeObjects.deepCopy(object);
+          return next;
         },
         new WriteOptions(false, status, !status),
         unconditional);
@@ -303,7 +302,7 @@ public final class InProcessTransport implements Transport {
       w.close();
     }
     watches.clear();
-    registry.reads().checkNoMutations();
+    registry.watchCache().checkNoMutations();
   }
 
   // ---- as the HTTP handler does it ----

@@ -292,10 +292,6 @@ public final class ResourceStorage {
       KeyValue kv = current(key, name);
       HasMetadata old = decode(kv);
       HasMetadata next = mutate.apply(mutateChangesCurrent ? decode(kv) : old);
-      if (next == old) {
-        // The next version must not be the old one the strategies compare it with.
-        old = decode(kv);
-      }
       ObjectMeta meta = meta(next);
       ObjectMeta oldMeta = old.getMetadata();
       // Upstream's Store.Update: a version the new object claims must be the stored one. A patch
@@ -351,6 +347,9 @@ public final class ResourceStorage {
         return next;
       } catch (ConflictException e) {
         if (retryOnConflict && attempt < 20) {
+          // Below, the object was stamped with the version this attempt read; a mutate that
+          // returns the same object again must claim only what it claimed before.
+          meta.setResourceVersion(claimed);
           continue;
         }
         throw StatusError.conflict(type, name);

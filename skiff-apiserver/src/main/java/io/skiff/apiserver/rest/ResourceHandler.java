@@ -361,11 +361,6 @@ public final class ResourceHandler {
                     && !wanted.equals(current.getMetadata().getResourceVersion())) {
                   throw StatusError.conflict(p.type(), p.name());
                 }
-                if (obj.getMetadata() != null) {
-                  // The storage stamps the object it is given with the version it read: a retry
-                  // after a conflict claims again only what the request did.
-                  obj.getMetadata().setResourceVersion(wanted);
-                }
                 fieldManager.recordUpdate(p.type(), current, obj, null, manager, "status");
                 return obj;
               },

@@ -40,8 +40,10 @@ class SharedWatchObjectsTest {
 
   @BeforeAll
   static void detectMutations() {
-    // The build turns it on for every test; this test is about it, so it does not depend on that.
-    System.setProperty("skiff.cacheMutationDetector", "true");
+    // Read once at start-up: the root pom sets it for every test JVM.
+    assertThat(Boolean.getBoolean("skiff.cacheMutationDetector"))
+        .as("-Dskiff.cacheMutationDetector=true, as the build runs every test")
+        .isTrue();
   }
 
   @BeforeEach

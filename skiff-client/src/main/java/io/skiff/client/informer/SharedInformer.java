@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -123,9 +124,30 @@ public final class SharedInformer<T extends HasMetadata> {
     return synced.isDone();
   }
 
-  /** Completes when the cache holds the result of the first list. */
-  CompletableFuture<Void> syncedFuture() {
-    return synced;
+  /**
+   * Waits until each of {@code informers} holds its first list, or until {@code timeout} has passed
+   * on {@code clock}.
+   *
+   * @return whether all are synced
+   */
+  public static boolean waitForSync(
+      Clock clock, Duration timeout, List<? extends SharedInformer<?>> informers)
+      throws InterruptedException {
+    List<CompletableFuture<Void>> each = new ArrayList<>();
+    for (SharedInformer<?> i : informers) {
+      each.add(i.synced);
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> expired = new CompletableFuture<>();
+    Clock.Timer timer = clock.schedule(timeout, () -> expired.complete(null));
+    try {
+      CompletableFuture.anyOf(all, expired).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot happen: nothing completes exceptionally", e);
+    } finally {
+      timer.cancel();
+    }
+    return all.isDone();
   }
 
   /** The resourceVersion the cache is at. */

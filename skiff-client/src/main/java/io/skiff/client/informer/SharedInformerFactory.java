@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * One {@link SharedInformer} per kind for every control loop of a process, so that each kind is
@@ -83,26 +81,15 @@ public final class SharedInformerFactory {
    * @return whether all are synced
    */
   public boolean waitForCacheSync(Duration timeout) throws InterruptedException {
-    List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    List<SharedInformer<?>> started = new ArrayList<>();
     synchronized (this) {
       for (SharedInformer<?> i : informers.values()) {
         if (i.isStarted()) {
-          waiting.add(i.syncedFuture());
+          started.add(i);
         }
       }
     }
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new));
-    CompletableFuture<Void> expired = new CompletableFuture<>();
-    Clock.Timer timer = clock.schedule(timeout, () -> expired.complete(null));
-    try {
-      CompletableFuture.anyOf(all, expired).get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot happen: nothing completes exceptionally", e);
-    } finally {
-      timer.cancel();
-    }
-    return all.isDone();
+    return SharedInformer.waitForSync(clock, timeout, started);
   }
 
   /** Stops every informer. */

@@ -1,6 +1,7 @@
 package io.skiff.controllers.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,8 +64,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,6 +98,10 @@ class RolloutBoundsPropertyIT {
   private static final Duration CONVERGENCE_TIMEOUT = Duration.ofMinutes(3);
 
   private static final Duration POLL = Duration.ofMillis(20);
+
+  /** The cluster's clock, which the run also times itself by. */
+  private static final Clock CLOCK = Clock.system();
+
   private static final String NAME = "web";
   private static final String TEMPLATE_VERSION = "rollout.skiff.io/template";
   private static final String HASH = "pod-template-hash";
@@ -122,7 +130,7 @@ class RolloutBoundsPropertyIT {
     Level level = QUIET.getLevel();
     QUIET.setLevel(Level.WARNING);
 
-    long started = System.nanoTime();
+    long started = CLOCK.nanoTime();
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicLong events = new AtomicLong();
     AtomicLong armedEvents = new AtomicLong();
@@ -144,7 +152,7 @@ class RolloutBoundsPropertyIT {
                     return null;
                   }
                   RolloutCase c = RolloutCase.generate(base + index);
-                  long t0 = System.nanoTime();
+                  long t0 = CLOCK.nanoTime();
                   CaseRun run = new CaseRun(cluster, index, c);
                   String failure = null;
                   try {
@@ -164,14 +172,14 @@ class RolloutBoundsPropertyIT {
                   if (run.checker.deficitStates() > 0) {
                     deficitCases.incrementAndGet();
                   }
-                  long millis = (System.nanoTime() - t0) / 1_000_000;
+                  long millis = (CLOCK.nanoTime() - t0) / 1_000_000;
                   if (slowestMillis.accumulateAndGet(millis, Math::max) == millis) {
                     slowest.set(String.format("case %d, %.1f s", index, millis / 1e3));
                   }
                   long n = done.incrementAndGet();
                   if (n % 50 == 0) {
                     System.out.printf(
-                        "  %d cases done, %.0f s%n", n, (System.nanoTime() - started) / 1e9);
+                        "  %d cases done, %.0f s%n", n, (CLOCK.nanoTime() - started) / 1e9);
                   }
                   if (failure != null) {
                     String report =
@@ -203,7 +211,7 @@ class RolloutBoundsPropertyIT {
             + " and %d under the availability bound (in %d cases) explained by the ReplicaSets;"
             + " %d failed%n",
         done.get(),
-        (System.nanoTime() - started) / 1e9,
+        (CLOCK.nanoTime() - started) / 1e9,
         slowest.get(),
         events.get(),
         armedEvents.get(),
@@ -458,29 +466,31 @@ class RolloutBoundsPropertyIT {
       }
     }
 
-    /** Sleeps {@code millis}, arming the checker whenever the Deployment completes meanwhile. */
-    private void sleepSettling(int millis) throws InterruptedException, CaseFailure {
-      long deadline = System.nanoTime() + millis * 1_000_000L;
-      while (true) {
+    /**
+     * Lets {@code millis} pass before the next step, arming the checker whenever the Deployment
+     * completes meanwhile.
+     */
+    private void sleepSettling(int millis) throws CaseFailure {
+      if (millis == 0) {
         checkWatch();
         settled();
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, left / 1_000_000)));
+        return;
       }
+      Duration gap = Duration.ofMillis(millis);
+      poll(
+          await().pollDelay(Duration.ZERO).during(gap).atMost(gap.plus(CONVERGENCE_TIMEOUT)),
+          () -> {
+            settled();
+            return true;
+          });
     }
 
     /** Waits until the Deployment is complete and the checker's pod view agrees. */
-    private void awaitComplete() throws InterruptedException, CaseFailure {
-      long deadline = System.nanoTime() + CONVERGENCE_TIMEOUT.toNanos();
-      while (System.nanoTime() < deadline) {
-        checkWatch();
-        if (checker.violation().isPresent() || settled()) {
-          return;
-        }
-        Thread.sleep(POLL.toMillis());
+    private void awaitComplete() throws CaseFailure {
+      if (poll(
+          await().pollDelay(Duration.ZERO).atMost(CONVERGENCE_TIMEOUT),
+          () -> checker.violation().isPresent() || settled())) {
+        return;
       }
       throw new CaseFailure(
           "did not converge within "
@@ -494,6 +504,36 @@ class RolloutBoundsPropertyIT {
               + "\n  live pods not available:"
               + checker.unavailablePods(10)
               + controlPlaneLog());
+    }
+
+    /**
+     * Polls {@code done} every {@link #POLL} as {@code wait} says, failing the case as soon as one
+     * of its watches has ended.
+     *
+     * @return whether {@code done} held before the wait timed out
+     */
+    private boolean poll(ConditionFactory wait, BooleanSupplier done) throws CaseFailure {
+      AtomicReference<CaseFailure> failed = new AtomicReference<>();
+      try {
+        wait.pollInterval(POLL)
+            .until(
+                () -> {
+                  try {
+                    checkWatch();
+                  } catch (CaseFailure e) {
+                    failed.set(e);
+                    return true;
+                  }
+                  return done.getAsBoolean();
+                });
+      } catch (ConditionTimeoutException e) {
+        return false;
+      } finally {
+        if (failed.get() != null) {
+          throw failed.get();
+        }
+      }
+      return true;
     }
 
     private void checkWatch() throws CaseFailure {
@@ -653,7 +693,7 @@ class RolloutBoundsPropertyIT {
    * cost CPU and play no part in a rollout.
    */
   private static final class Cluster implements AutoCloseable {
-    final Clock clock = Clock.system();
+    final Clock clock = CLOCK;
     final MemoryStore store = new MemoryStore();
     final KubeClient client;
     private final KubeClient nodeClient;
@@ -663,12 +703,10 @@ class RolloutBoundsPropertyIT {
     private Scheduler scheduler;
     private ControllerManager controllers;
 
-    /**
-     * Forgets the store's history older than about a minute, as kube-apiserver compacts etcd's
-     * (every 5 minutes): a memory store keeps every revision, and 10,000 cases outgrow any heap. A
-     * minute is far more than a watch or an exact read of the checker ever lags.
-     */
-    private final Thread compactor = Thread.ofVirtual().unstarted(this::compactEveryTenSeconds);
+    // The store's revision at each of the last compactions' ticks, oldest first.
+    private final Deque<Long> revisions = new ArrayDeque<>();
+
+    private volatile Clock.Timer compaction;
 
     private Cluster() {
       Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
@@ -704,7 +742,7 @@ class RolloutBoundsPropertyIT {
                     .recorders(component -> EventRecorder.NONE)
                     .build());
         c.controllers.start();
-        c.compactor.start();
+        c.compactEveryTenSeconds();
         return c;
       } catch (InterruptedException | RuntimeException e) {
         c.close();
@@ -714,7 +752,11 @@ class RolloutBoundsPropertyIT {
 
     @Override
     public void close() {
-      compactor.interrupt();
+      Clock.Timer pending = compaction;
+      compaction = null;
+      if (pending != null) {
+        pending.cancel();
+      }
       if (controllers != null) {
         controllers.close();
       }
@@ -731,19 +773,25 @@ class RolloutBoundsPropertyIT {
       store.close();
     }
 
+    /**
+     * Forgets the store's history older than about a minute, as kube-apiserver compacts etcd's
+     * (every 5 minutes): a memory store keeps every revision, and 10,000 cases outgrow any heap. A
+     * minute is far more than a watch or an exact read of the checker ever lags.
+     */
     private void compactEveryTenSeconds() {
-      Deque<Long> revisions = new ArrayDeque<>();
-      try {
-        while (true) {
-          Thread.sleep(10_000);
-          revisions.addLast(store.currentRevision());
-          if (revisions.size() > 6) {
-            store.compact(revisions.removeFirst());
-          }
-        }
-      } catch (InterruptedException e) {
-        // The cluster is closing.
-      }
+      compaction =
+          clock.schedule(
+              Duration.ofSeconds(10),
+              () -> {
+                if (compaction == null) {
+                  return;
+                }
+                revisions.addLast(store.currentRevision());
+                if (revisions.size() > 6) {
+                  store.compact(revisions.removeFirst());
+                }
+                compactEveryTenSeconds();
+              });
     }
   }
 }
