@@ -8,6 +8,7 @@ import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.apiserver.inprocess.InProcessTransport;
 import io.skiff.apiserver.registry.Registry;
+import io.skiff.bench.BenchFiles;
 import io.skiff.client.KubeClient;
 import io.skiff.client.Resources;
 import io.skiff.client.events.EventRecorder;
@@ -17,15 +18,11 @@ import io.skiff.node.NodeSimulator;
 import io.skiff.store.Store;
 import io.skiff.store.memory.MemoryStore;
 import io.skiff.store.sqlite.SqliteStore;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * What simulated nodes cost at rest, and how long a pod takes to be Ready: N nodes (1,000 by
@@ -49,7 +46,7 @@ public final class NodeHeartbeatBench {
     int seconds = Integer.getInteger("skiff.bench.seconds", 60);
     int podCount = Integer.getInteger("skiff.bench.pods", 20);
     String backend = System.getProperty("skiff.bench.store", "sqlite");
-    Path dir = Files.createTempDirectory("skiff-node-bench");
+    Path dir = BenchFiles.freshDir("node");
     Store store =
         backend.equals("memory")
             ? new MemoryStore()
@@ -108,7 +105,7 @@ public final class NodeHeartbeatBench {
           podCount);
     } finally {
       store.close();
-      deleteRecursively(dir);
+      BenchFiles.delete(dir);
     }
   }
 
@@ -135,13 +132,5 @@ public final class NodeHeartbeatBench {
       }
     }
     return false;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.skiff.bench.store;
 
+import io.skiff.bench.BenchFiles;
 import io.skiff.store.KeyValue;
 import io.skiff.store.Store;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.skiff.bench.store;
 
+import io.skiff.bench.BenchFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package io.skiff.bench.store;
 
+import io.skiff.bench.BenchFiles;
 import io.skiff.store.ListResult;
 import io.skiff.store.Store;
 import io.skiff.store.sqlite.SqliteStore;

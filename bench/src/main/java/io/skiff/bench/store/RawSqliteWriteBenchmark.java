@@ -1,5 +1,6 @@
 package io.skiff.bench.store;
 
+import io.skiff.bench.BenchFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

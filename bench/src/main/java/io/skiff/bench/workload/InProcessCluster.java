@@ -4,6 +4,7 @@ import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.apiserver.inprocess.InProcessTransport;
 import io.skiff.apiserver.registry.Registry;
+import io.skiff.bench.BenchFiles;
 import io.skiff.client.KubeClient;
 import io.skiff.client.events.EventRecorder;
 import io.skiff.clock.Clock;
@@ -18,6 +19,7 @@ import io.skiff.store.Store;
 import io.skiff.store.memory.MemoryStore;
 import io.skiff.store.sqlite.SqliteStore;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -40,6 +42,7 @@ final class InProcessCluster implements AutoCloseable {
 
   private final Clock clock;
   private final Store store;
+  private final Path dataDir;
   private final String backend;
   private final Duration timeout;
   private final KubeClient nodeClient;
@@ -50,9 +53,11 @@ final class InProcessCluster implements AutoCloseable {
   private Scheduler scheduler;
   private ControllerManager controllers;
 
-  private InProcessCluster(Clock clock, Store store, String backend, Duration timeout) {
+  private InProcessCluster(
+      Clock clock, Store store, Path dataDir, String backend, Duration timeout) {
     this.clock = clock;
     this.store = store;
+    this.dataDir = dataDir;
     this.backend = backend;
     this.timeout = timeout;
     Registry registry = new Registry(ResourceRegistry.builtin(), store, new ObjectCodec(), clock);
@@ -72,13 +77,12 @@ final class InProcessCluster implements AutoCloseable {
       throws Exception {
     String backend = System.getProperty("skiff.bench.store", "sqlite");
     Duration timeout = Duration.ofSeconds(Integer.getInteger("skiff.bench.timeout", 600));
+    Path dataDir = backend.equals("memory") ? null : BenchFiles.freshDir("workload");
     Store store =
-        backend.equals("memory")
+        dataDir == null
             ? new MemoryStore()
-            : SqliteStore.open(
-                Files.createTempDirectory("skiff-workload-bench").resolve("skiff.db"),
-                SqliteStore.Options.defaults());
-    InProcessCluster cluster = new InProcessCluster(clock, store, backend, timeout);
+            : SqliteStore.open(dataDir.resolve("skiff.db"), SqliteStore.Options.defaults());
+    InProcessCluster cluster = new InProcessCluster(clock, store, dataDir, backend, timeout);
     try {
       cluster.start(nodeCount, podsPerNode);
     } catch (Exception | Error e) {
@@ -107,27 +111,38 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   /**
-   * Where the work of a phase went, from {@link #work()} before it: store writes (revisions) and
-   * this process's CPU time, per pod the phase brought up.
+   * Where the work of a phase went, from {@link #work()} before it: store writes (revisions), this
+   * process's CPU time per pod the phase brought up, and how much of the phase's time the JIT
+   * compilers spent compiling (their threads' time, most of it on a CPU: in a fresh JVM a large
+   * part of the CPU time).
    */
-  record Work(long revision, long cpuNanos) {
+  record Work(long revision, long cpuNanos, long compileMillis) {
     String since(Work before, int pods) {
       long writes = revision - before.revision;
       double cpu = (cpuNanos - before.cpuNanos) / 1e9;
       return String.format(
-          "%d store writes (%.1f per pod), %.1f CPU s (%.2f ms per pod)",
-          writes, (double) writes / pods, cpu, cpu * 1000 / pods);
+          "%d store writes (%.1f per pod), %.1f CPU s (%.2f ms per pod), JIT compiling %.1f s",
+          writes,
+          (double) writes / pods,
+          cpu,
+          cpu * 1000 / pods,
+          (compileMillis - before.compileMillis) / 1e3);
     }
   }
 
-  /** The store's revision and the process's CPU time so far. */
+  /** The store's revision, the process's CPU time and the JIT's compiling time so far. */
   Work work() {
     long cpu =
         ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getProcessCpuTime()
             : 0;
-    return new Work(store.currentRevision(), cpu);
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long compiling =
+        jit != null && jit.isCompilationTimeMonitoringSupported()
+            ? jit.getTotalCompilationTime()
+            : 0;
+    return new Work(store.currentRevision(), cpu, compiling);
   }
 
   /** A client for the benchmark's own requests. */
@@ -165,7 +180,10 @@ final class InProcessCluster implements AutoCloseable {
     return nanos / 1e9;
   }
 
-  /** The heap's peak (the heap pools' peaks summed), the heap in use now and the peak RSS. */
+  /**
+   * The heap's peak (the heap pools' peaks summed), the heap in use now, what of it is live (after
+   * a full collection, which this asks for) and the peak RSS.
+   */
   static String memory() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -174,9 +192,11 @@ final class InProcessCluster implements AutoCloseable {
       }
     }
     long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    System.gc();
+    long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     return String.format(
-        "heap: peak %d MiB (pools' peaks summed), now %d MiB; RSS %s",
-        peak >> 20, now >> 20, rss());
+        "heap: peak %d MiB (pools' peaks summed), now %d MiB, live %d MiB; RSS %s",
+        peak >> 20, now >> 20, live >> 20, rss());
   }
 
   private static String rss() {
@@ -212,5 +232,7 @@ final class InProcessCluster implements AutoCloseable {
     schedulerClient.close();
     nodeClient.close();
     store.close();
+    // The SQLite files of a 10,000-pod run take most of a gigabyte: they go with the run.
+    BenchFiles.delete(dataDir);
   }
 }

@@ -1,4 +1,4 @@
-package io.skiff.bench.store;
+package io.skiff.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,12 +8,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Scratch directories for the benchmarks' databases, on the disk of {@code java.io.tmpdir}. */
-final class BenchFiles {
+public final class BenchFiles {
 
   private BenchFiles() {}
 
   /** A fresh, empty directory; pass {@code -Djava.io.tmpdir=...} to bench another disk. */
-  static Path freshDir(String name) {
+  public static Path freshDir(String name) {
     try {
       return Files.createTempDirectory("skiff-bench-" + name + "-");
     } catch (IOException e) {
@@ -22,7 +22,7 @@ final class BenchFiles {
   }
 
   /** Deletes {@code dir} and everything below it; a missing one is fine. */
-  static void delete(Path dir) {
+  public static void delete(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
@@ -36,7 +36,7 @@ final class BenchFiles {
   }
 
   /** A value of {@code size} bytes that does not compress to nothing, like a serialized object. */
-  static byte[] value(int size, long seed) {
+  public static byte[] value(int size, long seed) {
     byte[] value = new byte[size];
     new java.util.SplittableRandom(seed).nextBytes(value);
     return value;
