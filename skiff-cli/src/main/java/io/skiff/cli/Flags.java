@@ -48,10 +48,10 @@ final class Flags {
     @Option(
         names = "--node-monitor-grace-period",
         paramLabel = "DURATION",
-        defaultValue = "40s",
+        defaultValue = "50s",
         description =
             "A node whose lease is older turns Unknown and gets the unreachable taint."
-                + " Default: 40s")
+                + " Default: 50s")
     String text;
 
     Duration duration() {

@@ -74,7 +74,7 @@ class SkiffCommandTest {
 
   @Test
   void upTakesTheControllerManagersNodeMonitorGracePeriod() {
-    assertThat(parseUp("up").nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(parseUp("up").nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(50));
     assertThat(parseUp("up", "--node-monitor-grace-period=90s").nodeMonitorGracePeriod.duration())
         .isEqualTo(Duration.ofSeconds(90));
   }
@@ -123,7 +123,7 @@ class SkiffCommandTest {
                 Duration.ofSeconds(2)));
     assertThat(cm.apiLimit()).contains(new ControllerManagerCommand.ApiLimit(20, 30));
     assertThat(cm.selection().entries()).containsExactly("*");
-    assertThat(cm.nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(cm.nodeMonitorGracePeriod.duration()).isEqualTo(Duration.ofSeconds(50));
   }
 
   @Test

@@ -34,7 +34,8 @@ public final class Controllers {
   private Controllers() {}
 
   /** Upstream's {@code --node-monitor-grace-period}. */
-  public static final Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD = Duration.ofSeconds(40);
+  public static final Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD =
+      NodeLifecycleController.DEFAULT_MONITOR_GRACE_PERIOD;
 
   /** One controller: upstream's name for it, the name Skiff registers it by, how to make it. */
   private record Descriptor(

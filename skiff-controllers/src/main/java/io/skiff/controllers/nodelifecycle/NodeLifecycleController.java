@@ -59,8 +59,12 @@ public final class NodeLifecycleController extends QueueController {
   /** Upstream's {@code --node-monitor-period}. */
   public static final Duration DEFAULT_MONITOR_PERIOD = Duration.ofSeconds(5);
 
-  /** Upstream's {@code --node-monitor-grace-period}. */
-  public static final Duration DEFAULT_MONITOR_GRACE_PERIOD = Duration.ofSeconds(40);
+  /**
+   * Upstream's {@code --node-monitor-grace-period}: 50 s since Kubernetes 1.32 (40 s before),
+   * longer than a kubelet's HTTP/2 ping and read-idle timeouts together, so that a kubelet that
+   * must drop a broken connection does not flap its node (kubernetes/kubernetes#126287).
+   */
+  public static final Duration DEFAULT_MONITOR_GRACE_PERIOD = Duration.ofSeconds(50);
 
   /** Where kubelets keep their heartbeat Leases. */
   static final String LEASE_NAMESPACE = "kube-node-lease";
@@ -99,7 +103,7 @@ public final class NodeLifecycleController extends QueueController {
   /** Nodes whose pods still have to be marked not ready after a failed attempt. */
   private final Map<String, Boolean> markPodsPending = new ConcurrentHashMap<>();
 
-  /** The controller with upstream's defaults: monitor period 5 s, grace period 40 s. */
+  /** The controller with upstream's defaults: monitor period 5 s, grace period 50 s. */
   public NodeLifecycleController(ControllerContext ctx) {
     this(ctx, DEFAULT_MONITOR_GRACE_PERIOD);
   }
