@@ -1,17 +1,15 @@
 package io.skiff.apiserver.registry;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.skiff.api.scheduling.Tolerations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Upstream's DefaultTolerationSeconds admission: a pod created without a NoExecute toleration for
- * the not-ready and unreachable taints gets one for a bounded time, so that when its node stops
- * reporting it is evicted after that time rather than at once or never.
+ * Upstream's DefaultTolerationSeconds admission: a pod created or updated without a NoExecute
+ * toleration for the not-ready and unreachable taints gets one for a bounded time, so that when its
+ * node stops reporting it is evicted after that time rather than at once or never.
  *
  * @param notReadySeconds {@code --default-not-ready-toleration-seconds}
  * @param unreachableSeconds {@code --default-unreachable-toleration-seconds}
@@ -30,7 +28,11 @@ public record DefaultTolerationSeconds(long notReadySeconds, long unreachableSec
     }
   }
 
-  /** Adds the missing default tolerations to {@code pod}, in place (it is the request's copy). */
+  /**
+   * Adds the missing default tolerations to {@code pod}, in place (it is the request's copy). On an
+   * update this puts back defaults the new object left out, which pod validation would otherwise
+   * refuse as a removed toleration.
+   */
   void admit(Pod pod) {
     if (pod.getSpec() == null) {
       return;
@@ -51,10 +53,20 @@ public record DefaultTolerationSeconds(long notReadySeconds, long unreachableSec
     pod.getSpec().setTolerations(tolerations);
   }
 
-  /** Whether some toleration already tolerates {@code key}'s NoExecute taint. */
+  /**
+   * Whether some toleration names {@code key} (or every key) and NoExecute (or every effect).
+   * Upstream looks at nothing else: an {@code Equal} toleration with any value counts, although it
+   * would not tolerate the taint, whose value is empty.
+   */
   private static boolean tolerates(List<Toleration> tolerations, String key) {
-    return Tolerations.tolerationsTolerateTaint(
-        tolerations, new Taint("NoExecute", key, null, null));
+    for (Toleration t : tolerations) {
+      boolean anyKey = t.getKey() == null || t.getKey().isEmpty();
+      boolean anyEffect = t.getEffect() == null || t.getEffect().isEmpty();
+      if ((anyKey || key.equals(t.getKey())) && (anyEffect || "NoExecute".equals(t.getEffect()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Toleration toleration(String key, long seconds) {

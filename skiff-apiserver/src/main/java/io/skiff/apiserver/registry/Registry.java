@@ -3,7 +3,6 @@ package io.skiff.apiserver.registry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
@@ -32,7 +31,6 @@ public final class Registry {
   private final Map<ResourceType, ResourceStorage> storages = new LinkedHashMap<>();
   private final ResourceStorage namespaces;
   private final ObjectCodec codec;
-  private final DefaultTolerationSeconds tolerations;
   private final PodSubresources podSubresources;
   private final WatchCache watchCache;
   private final CachedReads reads;
@@ -63,11 +61,10 @@ public final class Registry {
       DefaultTolerationSeconds tolerations) {
     this.resources = resources;
     this.codec = codec;
-    this.tolerations = tolerations;
     this.watchCache = new WatchCache(store, codec, clock, cacheConfig);
     this.reads = new CachedReads(watchCache);
     for (ResourceType t : resources.all()) {
-      storages.put(t, new ResourceStorage(t, store, codec, clock));
+      storages.put(t, new ResourceStorage(t, store, codec, clock, tolerations));
     }
     this.namespaces = storage(resources.byResource("", "v1", "namespaces").orElseThrow());
     this.podSubresources = new PodSubresources(resources, storages, clock);
@@ -130,9 +127,6 @@ public final class Registry {
       ResourceStorage storage, String namespace, HasMetadata obj, WriteOptions options) {
     if (storage.type().namespaced()) {
       admitNamespace(storage.type(), namespace, obj);
-    }
-    if (obj instanceof Pod pod) {
-      tolerations.admit(pod);
     }
     return storage.create(namespace, obj, options);
   }

@@ -63,14 +63,25 @@ public final class ResourceStorage {
   private final ObjectCodec codec;
   private final Clock clock;
   private final Strategy strategy;
+  private final DefaultTolerationSeconds tolerations;
   private final SecureRandom random = new SecureRandom();
 
-  ResourceStorage(ResourceType type, Store store, ObjectCodec codec, Clock clock) {
+  /**
+   * @param tolerations the DefaultTolerationSeconds admission, which upstream runs on every create
+   *     and update of a pod (not of its subresources), before the strategy
+   */
+  ResourceStorage(
+      ResourceType type,
+      Store store,
+      ObjectCodec codec,
+      Clock clock,
+      DefaultTolerationSeconds tolerations) {
     this.type = type;
     this.store = store;
     this.codec = codec;
     this.clock = clock;
     this.strategy = new Strategy(type, clock);
+    this.tolerations = tolerations;
   }
 
   public ResourceType type() {
@@ -192,6 +203,7 @@ public final class ResourceStorage {
     if (generated) {
       meta.setName(meta.getGenerateName() + suffix());
     }
+    admit(obj);
     strategy.prepareForCreate(obj);
     Defaulter.apply(obj);
     for (int attempt = 0; ; attempt++) {
@@ -318,6 +330,7 @@ public final class ResourceStorage {
       } else if (options.status()) {
         strategy.prepareForStatusUpdate(next, old);
       } else {
+        admit(next);
         strategy.prepareForUpdate(next, old);
       }
       Defaulter.apply(next);
@@ -731,6 +744,13 @@ public final class ResourceStorage {
       return codec.encode(obj);
     } finally {
       obj.getMetadata().setResourceVersion(rv);
+    }
+  }
+
+  /** The mutating admission of a create or update of the object itself. */
+  private void admit(HasMetadata obj) {
+    if (obj instanceof Pod pod) {
+      tolerations.admit(pod);
     }
   }
 

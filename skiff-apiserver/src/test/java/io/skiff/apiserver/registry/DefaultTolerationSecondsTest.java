@@ -60,8 +60,13 @@ class DefaultTolerationSecondsTest {
             List.of(toleration(NOT_READY, "Equal", null, "NoExecute")),
             List.of(UNREACHABLE)),
         arguments(
-            "the not-ready key with Equal and a value the taint has not",
+            "the not-ready key with Equal and a value the taint has not: upstream looks only at"
+                + " the key and the effect",
             List.of(toleration(NOT_READY, "Equal", "x", "NoExecute")),
+            List.of(UNREACHABLE)),
+        arguments(
+            "the unreachable key, for NoSchedule only",
+            List.of(toleration(UNREACHABLE, "Exists", null, "NoSchedule")),
             List.of(NOT_READY, UNREACHABLE)),
         arguments(
             "another key",

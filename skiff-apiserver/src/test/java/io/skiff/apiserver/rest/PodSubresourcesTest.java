@@ -4,6 +4,7 @@ import static io.skiff.apiserver.rest.Handler.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -219,6 +220,20 @@ class PodSubresourcesTest {
                 "[{'effect':'NoExecute','key':'node.kubernetes.io/not-ready','operator':'Exists',"
                     + "'tolerationSeconds':300},{'effect':'NoExecute','key':"
                     + "'node.kubernetes.io/unreachable','operator':'Exists','tolerationSeconds':300}]"));
+  }
+
+  @Test
+  void anUpdateThatLeavesOutTheDefaultTolerationsGetsThemBack() {
+    createPod("web", "{}");
+    ObjectNode pod = (ObjectNode) api.get(PODS + "/web").body();
+    ((ObjectNode) pod.get("spec")).remove("tolerations");
+    ((ObjectNode) pod.get("metadata")).putObject("labels").put("edited", "yes");
+
+    Handler.Result r = api.put(PODS + "/web", pod.toString()).expect(200);
+
+    assertThat(r.body().at("/metadata/labels/edited").asText()).isEqualTo("yes");
+    assertThat(r.body().at("/spec/tolerations").findValuesAsText("key"))
+        .containsExactly("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable");
   }
 
   @Test
