@@ -234,38 +234,14 @@ class JobControllerIT {
     clock.advance(Duration.ofSeconds(1));
     for (int round = 1; round <= 4; round++) {
       clock.advance(Duration.ofMinutes(5));
-      int expectedRound = round;
-      awaitTicking(
-          () ->
-              cronJobs.get("default", "tick").orElseThrow().getStatus() != null
-                  && Times.parse(
-                          cronJobs
-                              .get("default", "tick")
-                              .orElseThrow()
-                              .getStatus()
-                              .getLastScheduleTime())
-                      != null
-                  && Times.parse(
-                          cronJobs
-                              .get("default", "tick")
-                              .orElseThrow()
-                              .getStatus()
-                              .getLastScheduleTime())
-                      .equals(
-                          Instant.parse("2024-05-01T10:00:00Z")
-                              .plus(Duration.ofMinutes(5L * expectedRound))));
+      Instant due = Instant.parse("2024-05-01T10:00:00Z").plus(Duration.ofMinutes(5L * round));
+      awaitTicking(() -> due.equals(lastScheduleTime("tick")));
       Job latest =
           jobs.list("default", ListOptions.all()).items().stream()
               .filter(j -> !JobUtil.isFinished(j))
               .findFirst()
               .orElseThrow();
-      assertThat(latest.getMetadata().getName())
-          .isEqualTo(
-              "tick-"
-                  + Instant.parse("2024-05-01T10:00:00Z")
-                          .plus(Duration.ofMinutes(5L * round))
-                          .getEpochSecond()
-                      / 60);
+      assertThat(latest.getMetadata().getName()).isEqualTo("tick-" + due.getEpochSecond() / 60);
       awaitTicking(() -> runningPodsOf(latest).size() == 1);
       exit(runningPodsOf(latest).getFirst(), 0);
       awaitTicking(
@@ -289,6 +265,14 @@ class JobControllerIT {
                     .getAnnotations()
                     .get("batch.kubernetes.io/cronjob-scheduled-timestamp"))
         .containsExactlyInAnyOrder("2024-05-01T10:15:00Z", "2024-05-01T10:20:00Z");
+  }
+
+  /** The CronJob's {@code status.lastScheduleTime}, or null while it has none. */
+  private Instant lastScheduleTime(String name) {
+    CronJob cronJob = cronJobs.get("default", name).orElseThrow();
+    return cronJob.getStatus() == null
+        ? null
+        : Times.parse(cronJob.getStatus().getLastScheduleTime());
   }
 
   /**
