@@ -120,12 +120,7 @@ public final class ControllerManagerProcess implements AutoCloseable {
 
   /** What it printed, for failure messages. */
   public String log() {
-    String status =
-        process == null
-            ? "not started"
-            : process.isAlive()
-                ? "running as pid " + process.pid()
-                : "exited " + process.exitValue();
+    String status = SkiffProcess.status(process);
     return name
         + " "
         + status

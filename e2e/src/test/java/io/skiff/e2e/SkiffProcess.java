@@ -383,14 +383,16 @@ public final class SkiffProcess implements AutoCloseable {
     return read(stderr);
   }
 
+  /** A process's state for failure messages: not started, running, or how it exited. */
+  static String status(Process process) {
+    return process == null
+        ? "not started"
+        : process.isAlive() ? "running as pid " + process.pid() : "exited " + process.exitValue();
+  }
+
   /** Where this skiff lives and what its current (or last) run printed: for failure messages. */
   public String log() {
-    String status =
-        process == null
-            ? "not started"
-            : process.isAlive()
-                ? "running as pid " + process.pid()
-                : "exited " + process.exitValue();
+    String status = status(process);
     return "skiff on "
         + baseUrl()
         + ", data dir "

@@ -7,7 +7,7 @@ import io.skiff.apiserver.auth.Pki;
 import io.skiff.apiserver.auth.TokenAuthenticator;
 import io.skiff.apiserver.registry.DefaultTolerationSeconds;
 import io.skiff.clock.Clock;
-import io.skiff.controllers.Controllers;
+import io.skiff.controllers.nodelifecycle.NodeLifecycleController;
 import io.skiff.node.NodeOptions;
 import io.skiff.store.Compactor;
 import io.skiff.store.StorageFailureException;
@@ -67,7 +67,7 @@ final class Instance implements AutoCloseable {
       tolerations = tolerations == null ? DefaultTolerationSeconds.DEFAULT : tolerations;
       nodeMonitorGracePeriod =
           nodeMonitorGracePeriod == null
-              ? Controllers.DEFAULT_NODE_MONITOR_GRACE_PERIOD
+              ? NodeLifecycleController.DEFAULT_MONITOR_GRACE_PERIOD
               : nodeMonitorGracePeriod;
     }
 

@@ -33,10 +33,6 @@ public final class Controllers {
 
   private Controllers() {}
 
-  /** Upstream's {@code --node-monitor-grace-period}. */
-  public static final Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD =
-      NodeLifecycleController.DEFAULT_MONITOR_GRACE_PERIOD;
-
   /** One controller: upstream's name for it, the name Skiff registers it by, how to make it. */
   private record Descriptor(
       String name, String alias, Function<Duration, ControllerManager.Factory> factory) {}
@@ -115,7 +111,7 @@ public final class Controllers {
    * A manager over {@code ctx} with every controller registered, upstream's defaults; not started.
    */
   public static ControllerManager all(ControllerContext ctx) {
-    return all(ctx, DEFAULT_NODE_MONITOR_GRACE_PERIOD);
+    return all(ctx, NodeLifecycleController.DEFAULT_MONITOR_GRACE_PERIOD);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.skiff.clock.ManualClock;
+import io.skiff.controllers.nodelifecycle.NodeLifecycleController;
 import io.skiff.controllers.runtime.ControllerContext;
 import io.skiff.controllers.runtime.ControllerSelection;
 import io.skiff.controllers.testing.FakeKubeClient;
@@ -39,7 +40,7 @@ class ControllerSelectionTest {
     ManualClock clock = new ManualClock();
     ControllerContext ctx = ControllerContext.of(new FakeKubeClient(clock), clock);
     return Controllers.selected(
-            ctx, Controllers.DEFAULT_NODE_MONITOR_GRACE_PERIOD, Controllers.selection(flag))
+            ctx, NodeLifecycleController.DEFAULT_MONITOR_GRACE_PERIOD, Controllers.selection(flag))
         .names();
   }
 

@@ -46,40 +46,40 @@ public final class NodeHeartbeatBench {
     int seconds = Integer.getInteger("skiff.bench.seconds", 60);
     int podCount = Integer.getInteger("skiff.bench.pods", 20);
     String backend = System.getProperty("skiff.bench.store", "sqlite");
-    Path dir = BenchFiles.freshDir("node");
+    Clock clock = Clock.system();
+    Path dir = backend.equals("memory") ? null : BenchFiles.freshDir("node");
     Store store =
-        backend.equals("memory")
+        dir == null
             ? new MemoryStore()
             : SqliteStore.open(dir.resolve("skiff.db"), SqliteStore.Options.defaults());
     ObjectCodec codec = new ObjectCodec();
-    Registry registry = new Registry(ResourceRegistry.builtin(), store, codec, Clock.system());
+    Registry registry = new Registry(ResourceRegistry.builtin(), store, codec, clock);
     registry.bootstrap();
     OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
     try (KubeClient client = KubeClient.over(new InProcessTransport(registry))) {
-      long t0 = System.nanoTime();
+      long t0 = clock.nanoTime();
       NodeSimulator sim =
           NodeSimulator.start(
               client,
-              Clock.system(),
+              clock,
               NodeOptions.defaults().withNodes(nodes).withEvents(n -> EventRecorder.NONE));
-      long registered = System.nanoTime() - t0;
+      long registered = clock.nanoTime() - t0;
       // Let the registrations, first leases and their spread settle before measuring.
-      Thread.sleep(Duration.ofSeconds(15));
+      clock.sleep(Duration.ofSeconds(15));
       long cpu0 = os.getProcessCpuTime();
-      long wall0 = System.nanoTime();
-      Thread.sleep(Duration.ofSeconds(seconds));
-      double share =
-          (double) (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
+      long wall0 = clock.nanoTime();
+      clock.sleep(Duration.ofSeconds(seconds));
+      double share = (double) (os.getProcessCpuTime() - cpu0) / (double) (clock.nanoTime() - wall0);
 
       Resources<Pod> pods = client.resources(Pod.class);
       long[] latencies = new long[podCount];
       for (int i = 0; i < podCount; i++) {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         pods.create(pod("bench-" + i, "skiff-node-" + (1 + i % nodes)));
         while (!ready(pods.get("default", "bench-" + i).orElseThrow())) {
-          Thread.sleep(1);
+          clock.sleep(Duration.ofMillis(1));
         }
-        latencies[i] = System.nanoTime() - start;
+        latencies[i] = clock.nanoTime() - start;
       }
       Arrays.sort(latencies);
       sim.close();

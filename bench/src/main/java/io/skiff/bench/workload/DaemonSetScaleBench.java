@@ -49,8 +49,7 @@ public final class DaemonSetScaleBench {
           "default",
           "bench",
           PatchType.STRATEGIC_MERGE_PATCH,
-          "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"agent\","
-              + "\"image\":\"nginx:1.25.3\"}]}}}}");
+          InProcessCluster.imagePatch("agent", "nginx:1.25.3"));
       awaitRolledOut(cluster, daemonSets, 2, nodes);
       System.out.printf(
           "  rolling update (maxUnavailable %s) to completion: %.1f s%n",
@@ -79,17 +78,7 @@ public final class DaemonSetScaleBench {
         .withMaxUnavailable(max)
         .endRollingUpdate()
         .endUpdateStrategy()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(Map.of("app", "bench-agent"))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("agent")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
+        .withTemplate(InProcessCluster.podTemplate("bench-agent", "agent", image))
         .endSpec()
         .build();
   }

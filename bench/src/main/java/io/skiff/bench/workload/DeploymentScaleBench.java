@@ -102,10 +102,7 @@ public final class DeploymentScaleBench {
         "default",
         name,
         PatchType.STRATEGIC_MERGE_PATCH,
-        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\","
-            + "\"image\":\""
-            + nextImage
-            + "\"}]}}}}");
+        InProcessCluster.imagePatch("nginx", nextImage));
     awaitRolledOut(cluster, deployments, name, 2, replicas);
     System.out.printf(
         "  rolling update (25%%/25%%) to completion: %.1f s%n", seconds(clock.nanoTime() - t1));
@@ -136,17 +133,7 @@ public final class DeploymentScaleBench {
         .withNewSelector()
         .withMatchLabels(Map.of("app", name))
         .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(Map.of("app", name))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("nginx")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
+        .withTemplate(InProcessCluster.podTemplate(name, "nginx", image))
         .endSpec()
         .build();
   }

@@ -1,5 +1,7 @@
 package io.skiff.bench.workload;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.skiff.api.ResourceRegistry;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.apiserver.inprocess.InProcessTransport;
@@ -26,6 +28,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -210,6 +213,33 @@ final class InProcessCluster implements AutoCloseable {
       // Not Linux: no /proc.
     }
     return "unknown";
+  }
+
+  /**
+   * The pod template every workload benchmark runs: one container, labelled {@code app=}{@code
+   * app}.
+   */
+  static PodTemplateSpec podTemplate(String app, String container, String image) {
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(Map.of("app", app))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(container)
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** The strategic merge patch that rolls a workload's {@code container} to {@code image}. */
+  static String imagePatch(String container, String image) {
+    return "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\""
+        + container
+        + "\",\"image\":\""
+        + image
+        + "\"}]}}}}";
   }
 
   static boolean eq(Integer v, int want) {

@@ -69,8 +69,7 @@ public final class StatefulSetScaleBench {
             "default",
             "bench",
             PatchType.STRATEGIC_MERGE_PATCH,
-            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\","
-                + "\"image\":\"nginx:1.25.3\"}]}}}}");
+            InProcessCluster.imagePatch("nginx", "nginx:1.25.3"));
         awaitRolledOut(cluster, sets, 2, replicas);
         System.out.printf(
             "  rolling update (one pod at a time) to completion: %.1f s%n",
@@ -114,17 +113,7 @@ public final class StatefulSetScaleBench {
         .withNewSelector()
         .withMatchLabels(Map.of("app", "bench"))
         .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(Map.of("app", "bench"))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("nginx")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
+        .withTemplate(InProcessCluster.podTemplate("bench", "nginx", image))
         .withVolumeClaimTemplates(templates)
         .endSpec()
         .build();
