@@ -1,16 +1,9 @@
 package io.skiff.api.selector;
 
-import java.util.regex.Pattern;
+import io.skiff.api.validation.NameSyntax;
 
 /** Upstream's syntax of label keys and values, as selectors check them. */
 final class LabelRules {
-
-  private static final Pattern QUALIFIED_NAME =
-      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern LABEL_VALUE =
-      Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
   private LabelRules() {}
 
@@ -20,7 +13,7 @@ final class LabelRules {
     if (slash >= 0) {
       String prefix = key.substring(0, slash);
       name = key.substring(slash + 1);
-      if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+      if (prefix.isEmpty() || prefix.length() > 253 || !NameSyntax.isDns1123Subdomain(prefix)) {
         throw new SelectorException(
             "invalid label key \""
                 + key
@@ -30,7 +23,7 @@ final class LabelRules {
                 + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
       }
     }
-    if (name.isEmpty() || name.length() > 63 || !QUALIFIED_NAME.matcher(name).matches()) {
+    if (name.isEmpty() || name.length() > 63 || !NameSyntax.isQualifiedNamePart(name)) {
       throw new SelectorException(
           "invalid label key \""
               + key
@@ -42,7 +35,7 @@ final class LabelRules {
   }
 
   static void checkValue(String value) {
-    if (value.length() > 63 || !LABEL_VALUE.matcher(value).matches()) {
+    if (value.length() > 63 || !NameSyntax.isLabelValue(value)) {
       throw new SelectorException(
           "invalid label value: \""
               + value

@@ -22,11 +22,6 @@ final class Names {
   static final String CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+";
   static final String HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+";
 
-  private static final Pattern DNS1123_LABEL = Pattern.compile(DNS1123_LABEL_FMT);
-  private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_SUBDOMAIN_FMT);
-  private static final Pattern DNS1035_LABEL_RE = Pattern.compile(DNS1035_LABEL_FMT);
-  private static final Pattern QUALIFIED_NAME = Pattern.compile(QUALIFIED_NAME_FMT);
-  private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
   private static final Pattern PERCENT = Pattern.compile(PERCENT_FMT);
   private static final Pattern ENV_VAR_NAME = Pattern.compile(ENV_VAR_NAME_FMT);
   private static final Pattern CONFIG_MAP_KEY = Pattern.compile(CONFIG_MAP_KEY_FMT);
@@ -77,8 +72,8 @@ final class Names {
     if (byteLength(value) > DNS1123_LABEL_MAX) {
       errs.add(maxLenError(DNS1123_LABEL_MAX));
     }
-    if (!DNS1123_LABEL.matcher(value).matches()) {
-      if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
+    if (!NameSyntax.isDns1123Label(value)) {
+      if (NameSyntax.isDns1123Subdomain(value)) {
         errs.add("must not contain dots");
       } else {
         errs.add(
@@ -98,7 +93,7 @@ final class Names {
     if (byteLength(value) > DNS1123_SUBDOMAIN_MAX) {
       errs.add(maxLenError(DNS1123_SUBDOMAIN_MAX));
     }
-    if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
+    if (!NameSyntax.isDns1123Subdomain(value)) {
       errs.add(
           regexError(
               "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
@@ -114,7 +109,7 @@ final class Names {
     if (byteLength(value) > DNS1035_LABEL_MAX) {
       errs.add(maxLenError(DNS1035_LABEL_MAX));
     }
-    if (!DNS1035_LABEL_RE.matcher(value).matches()) {
+    if (!NameSyntax.isDns1035Label(value)) {
       errs.add(
           regexError(
               "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start"
@@ -161,7 +156,7 @@ final class Names {
     } else if (byteLength(name) > QUALIFIED_NAME_MAX) {
       errs.add("name part " + maxLenError(QUALIFIED_NAME_MAX));
     }
-    if (!QUALIFIED_NAME.matcher(name).matches()) {
+    if (!NameSyntax.isQualifiedNamePart(name)) {
       errs.add(
           "name part "
               + regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
@@ -174,7 +169,7 @@ final class Names {
     if (byteLength(value) > LABEL_VALUE_MAX) {
       errs.add(maxLenError(LABEL_VALUE_MAX));
     }
-    if (!LABEL_VALUE.matcher(value).matches()) {
+    if (!NameSyntax.isLabelValue(value)) {
       errs.add(
           regexError(
               "a valid label must be an empty string or consist of alphanumeric characters, '-',"

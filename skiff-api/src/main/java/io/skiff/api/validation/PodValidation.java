@@ -1395,8 +1395,11 @@ final class PodValidation {
     return List.of();
   }
 
+  private static final Pattern IPV4_SHAPE = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
+
   static boolean isValidIp(String ip) {
-    if (ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+    if (IPV4_SHAPE.matcher(ip).matches()) {
       for (String part : ip.split("\\.")) {
         if (Integer.parseInt(part) > 255) {
           return false;
@@ -1404,7 +1407,7 @@ final class PodValidation {
       }
       return true;
     }
-    if (!ip.contains(":") || !ip.matches("[0-9a-fA-F:.]+")) {
+    if (!ip.contains(":") || !IPV6_CHARACTERS.matcher(ip).matches()) {
       return false;
     }
     try {
