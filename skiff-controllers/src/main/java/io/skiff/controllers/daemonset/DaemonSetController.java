@@ -3,6 +3,7 @@ package io.skiff.controllers.daemonset;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -1057,9 +1058,10 @@ public final class DaemonSetController extends QueueController {
         List<Pod> sorted = new ArrayList<>(onNode);
         sorted.sort(DaemonSetUtil.BY_CREATION_TIMESTAMP_AND_PHASE);
         Pod pod = sorted.getFirst();
-        if (PodUtil.isPodReady(pod)) {
+        PodCondition readyCondition = PodUtil.trueReadyCondition(pod);
+        if (readyCondition != null) {
           ready++;
-          if (PodUtil.isPodAvailable(pod, minReadySeconds(ds), now)) {
+          if (PodUtil.isAvailable(readyCondition, minReadySeconds(ds), now)) {
             available++;
           }
         }

@@ -2,6 +2,7 @@ package io.skiff.controllers.replicaset;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
@@ -79,9 +80,10 @@ public final class ReplicaSetUtil {
       if (labelsRequired || hasAllLabels(pod.getMetadata().getLabels(), templateLabels)) {
         fullyLabeled++;
       }
-      if (PodUtil.isPodReady(pod)) {
+      PodCondition readyCondition = PodUtil.trueReadyCondition(pod);
+      if (readyCondition != null) {
         ready++;
-        if (PodUtil.isPodAvailable(pod, minReadySeconds, now)) {
+        if (PodUtil.isAvailable(readyCondition, minReadySeconds, now)) {
           available++;
         }
       }
