@@ -34,6 +34,7 @@ public final class DaemonSetScaleBench {
       System.out.printf(
           "DaemonSetScaleBench: %d nodes (registered in %.1f s), maxUnavailable %s, %s store%n",
           nodes, seconds(clock.nanoTime() - t), maxUnavailable, cluster.backend());
+      System.out.println("  " + InProcessCluster.jvm());
       Resources<DaemonSet> daemonSets = cluster.client().resources(DaemonSet.class);
 
       long t0 = clock.nanoTime();

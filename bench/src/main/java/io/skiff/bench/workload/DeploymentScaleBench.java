@@ -54,6 +54,7 @@ public final class DeploymentScaleBench {
       System.out.printf(
           "DeploymentScaleBench: %d replicas on %d nodes, %s store, %d round(s)%n",
           replicas, nodes, cluster.backend(), rounds);
+      System.out.println("  " + InProcessCluster.jvm());
       for (int round = 1; round <= rounds; round++) {
         System.out.printf(
             "round %d: %s, then %s%s%n",

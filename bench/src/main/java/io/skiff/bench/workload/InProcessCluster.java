@@ -28,6 +28,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -181,6 +182,21 @@ final class InProcessCluster implements AutoCloseable {
 
   static double seconds(long nanos) {
     return nanos / 1e9;
+  }
+
+  /**
+   * The Java version and the JVM options this run was started with: figures from runs without
+   * {@code scripts/jvm.options} are not what {@code skiff up} does.
+   */
+  static String jvm() {
+    List<String> options =
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("-X"))
+            .toList();
+    return "Java "
+        + Runtime.version()
+        + ", JVM options: "
+        + (options.isEmpty() ? "none" : String.join(" ", options));
   }
 
   /**

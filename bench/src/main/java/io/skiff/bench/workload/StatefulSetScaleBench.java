@@ -44,6 +44,7 @@ public final class StatefulSetScaleBench {
       System.out.printf(
           "StatefulSetScaleBench: %d replicas (Parallel%s) on %d nodes, %s store%n",
           replicas, claims ? ", a claim each" : "", nodes, cluster.backend());
+      System.out.println("  " + InProcessCluster.jvm());
       Resources<StatefulSet> sets = cluster.client().resources(StatefulSet.class);
       Resources<PersistentVolumeClaim> pvcs =
           cluster.client().resources(PersistentVolumeClaim.class);
