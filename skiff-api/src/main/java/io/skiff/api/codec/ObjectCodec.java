@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -47,16 +48,21 @@ public final class ObjectCodec {
   private final Map<JavaType, Map<String, JavaType>> beanProperties = new ConcurrentHashMap<>();
 
   public ObjectCodec() {
+    // Jackson 2's default pool keeps a parser's and a generator's buffers per thread; the control
+    // loops and request handlers run on virtual threads, many of them short-lived, so every
+    // encode and decode allocated fresh ones (an eighth of all bytes allocated in a 10,000-pod
+    // rollout). A shared pool hands them on, as Jackson 3 does by default.
+    factory =
+        JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+            .build();
     mapper =
-        new ObjectMapper()
+        new ObjectMapper(factory)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
             .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
             .registerModule(new JavaTimeModule());
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build());
-    factory = mapper.getFactory();
   }
 
   /** The mapper configured for Kubernetes objects, for callers that bind trees themselves. */
