@@ -2,7 +2,6 @@ package io.skiff.controllers.disruption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -17,6 +16,8 @@ import io.skiff.api.errors.StatusError;
 import io.skiff.client.Resources;
 import io.skiff.clock.ManualClock;
 import io.skiff.controllers.testcluster.RunningCluster;
+import io.skiff.controllers.testing.Ticking;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DisruptionControllerIT {
 
   private static final Map<String, String> LABELS = Map.of("app", "web");
+
+  // How far the clock moves per poll while a test waits (see Ticking): far below the two minutes
+  // an evicted pod stays in disruptedPods.
+  private static final Duration STEP = Duration.ofMillis(10);
 
   private final ManualClock clock = new ManualClock();
 
@@ -107,9 +112,10 @@ class DisruptionControllerIT {
             .endSpec()
             .build());
 
-    await()
-        .until(
-            () -> status() != null && Integer.valueOf(1).equals(status().getDisruptionsAllowed()));
+    Ticking.awaitUntil(
+        clock,
+        STEP,
+        () -> status() != null && Integer.valueOf(1).equals(status().getDisruptionsAllowed()));
     PodDisruptionBudgetStatus s = status();
     assertThat(s.getCurrentHealthy()).isEqualTo(3);
     assertThat(s.getDesiredHealthy()).isEqualTo(2);
@@ -126,12 +132,13 @@ class DisruptionControllerIT {
 
     evict("a");
 
-    await()
-        .until(
-            () ->
-                pods.get("default", "a").isEmpty()
-                    && Integer.valueOf(2).equals(status().getCurrentHealthy())
-                    && Integer.valueOf(2).equals(status().getExpectedPods()));
+    Ticking.awaitUntil(
+        clock,
+        STEP,
+        () ->
+            pods.get("default", "a").isEmpty()
+                && Integer.valueOf(2).equals(status().getCurrentHealthy())
+                && Integer.valueOf(2).equals(status().getExpectedPods()));
     assertThat(status().getDisruptionsAllowed()).isZero();
     assertThat(status().getDisruptedPods()).as("the evicted pod is gone").isNullOrEmpty();
     assertThat(status().getConditions().getFirst().getReason()).isEqualTo("InsufficientPods");

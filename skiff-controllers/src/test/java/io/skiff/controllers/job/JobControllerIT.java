@@ -1,7 +1,6 @@
 package io.skiff.controllers.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,11 +17,11 @@ import io.skiff.controllers.cronjob.CronJobController;
 import io.skiff.controllers.runtime.ControllerRefs;
 import io.skiff.controllers.runtime.Times;
 import io.skiff.controllers.testcluster.RunningCluster;
+import io.skiff.controllers.testing.Ticking;
 import io.skiff.controllers.ttlafterfinished.TtlAfterFinishedController;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +32,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * test plays the kubelet: it ends pods Succeeded or Failed.
  */
 class JobControllerIT {
+
+  // How far the clock moves per poll while a test waits (see Ticking): far below the jobs' 10 s
+  // pod-failure backoff and 60 s TTL, and below the CronJob's five-minute schedule.
+  private static final Duration STEP = Duration.ofMillis(10);
+  private static final Duration CRON_STEP = Duration.ofMillis(100);
 
   private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
 
@@ -127,7 +131,7 @@ class JobControllerIT {
     created.getSpec().setTtlSecondsAfterFinished(60);
     Job job = jobs.create(created);
 
-    await().until(() -> runningPodsOf(job).size() == 2);
+    Ticking.awaitUntil(clock, STEP, () -> runningPodsOf(job).size() == 2);
     assertThat(podsOf(job))
         .allSatisfy(
             p -> {
@@ -143,15 +147,16 @@ class JobControllerIT {
         exit(running.getFirst(), 0);
       }
       clock.advance(Duration.ofSeconds(1));
-      await()
-          .until(
-              () ->
-                  JobUtil.isFinished(get("pi"))
-                      || podsOf(job).stream()
-                          .noneMatch(
-                              p ->
-                                  "Succeeded".equals(p.getStatus().getPhase())
-                                      && !p.getMetadata().getFinalizers().isEmpty()));
+      Ticking.awaitUntil(
+          clock,
+          STEP,
+          () ->
+              JobUtil.isFinished(get("pi"))
+                  || podsOf(job).stream()
+                      .noneMatch(
+                          p ->
+                              "Succeeded".equals(p.getStatus().getPhase())
+                                  && !p.getMetadata().getFinalizers().isEmpty()));
     }
 
     Job done = get("pi");
@@ -161,24 +166,26 @@ class JobControllerIT {
     assertThat(JobUtil.finishedType(done)).contains("Complete");
     assertThat(done.getStatus().getCompletionTime()).isNotNull();
     assertThat(podsOf(job)).hasSize(3).allMatch(p -> p.getMetadata().getFinalizers().isEmpty());
-    await()
-        .until(
-            () ->
-                client.resources(Event.class).list("default", ListOptions.all()).items().stream()
-                    .anyMatch(
-                        e ->
-                            "Completed".equals(e.getReason())
-                                && "Job completed".equals(e.getMessage())
-                                && "job-controller".equals(e.getSource().getComponent())));
+    Ticking.awaitUntil(
+        clock,
+        STEP,
+        () ->
+            client.resources(Event.class).list("default", ListOptions.all()).items().stream()
+                .anyMatch(
+                    e ->
+                        "Completed".equals(e.getReason())
+                            && "Job completed".equals(e.getMessage())
+                            && "job-controller".equals(e.getSource().getComponent())));
 
     clock.advance(Duration.ofSeconds(61));
     // Foreground deletion: the Job is marked until the garbage collector has deleted its pods.
-    await()
-        .until(
-            () ->
-                jobs.get("default", "pi")
-                    .map(j -> j.getMetadata().getDeletionTimestamp() != null)
-                    .orElse(true));
+    Ticking.awaitUntil(
+        clock,
+        STEP,
+        () ->
+            jobs.get("default", "pi")
+                .map(j -> j.getMetadata().getDeletionTimestamp() != null)
+                .orElse(true));
   }
 
   @Test
@@ -187,16 +194,17 @@ class JobControllerIT {
     created.getSpec().setBackoffLimit(1);
     Job job = jobs.create(created);
 
-    await().until(() -> runningPodsOf(job).size() == 1);
+    Ticking.awaitUntil(clock, STEP, () -> runningPodsOf(job).size() == 1);
     exit(runningPodsOf(job).getFirst(), 1);
-    await().until(() -> Integer.valueOf(1).equals(get("flaky").getStatus().getFailed()));
+    Ticking.awaitUntil(
+        clock, STEP, () -> Integer.valueOf(1).equals(get("flaky").getStatus().getFailed()));
     assertThat(runningPodsOf(job)).as("the replacement waits for the backoff").isEmpty();
 
     clock.advance(Duration.ofSeconds(10));
-    await().until(() -> runningPodsOf(job).size() == 1);
+    Ticking.awaitUntil(clock, STEP, () -> runningPodsOf(job).size() == 1);
     exit(runningPodsOf(job).getFirst(), 1);
 
-    await().until(() -> JobUtil.isFinished(get("flaky")));
+    Ticking.awaitUntil(clock, STEP, () -> JobUtil.isFinished(get("flaky")));
     Job failed = get("flaky");
     assertThat(failed.getStatus().getFailed()).isEqualTo(2);
     assertThat(JobUtil.condition(failed, "Failed").orElseThrow().getReason())
@@ -235,24 +243,29 @@ class JobControllerIT {
     for (int round = 1; round <= 4; round++) {
       clock.advance(Duration.ofMinutes(5));
       Instant due = Instant.parse("2024-05-01T10:00:00Z").plus(Duration.ofMinutes(5L * round));
-      awaitTicking(() -> due.equals(lastScheduleTime("tick")));
+      Ticking.awaitUntil(clock, CRON_STEP, () -> due.equals(lastScheduleTime("tick")));
       Job latest =
           jobs.list("default", ListOptions.all()).items().stream()
               .filter(j -> !JobUtil.isFinished(j))
               .findFirst()
               .orElseThrow();
       assertThat(latest.getMetadata().getName()).isEqualTo("tick-" + due.getEpochSecond() / 60);
-      awaitTicking(() -> runningPodsOf(latest).size() == 1);
+      Ticking.awaitUntil(clock, CRON_STEP, () -> runningPodsOf(latest).size() == 1);
       exit(runningPodsOf(latest).getFirst(), 0);
-      awaitTicking(
+      Ticking.awaitUntil(
+          clock,
+          CRON_STEP,
           () ->
               jobs.get("default", latest.getMetadata().getName())
                   .map(JobUtil::isFinished)
                   .orElse(true));
     }
 
-    awaitTicking(() -> jobs.list("default", ListOptions.all()).items().size() == 2);
-    awaitTicking(
+    Ticking.awaitUntil(
+        clock, CRON_STEP, () -> jobs.list("default", ListOptions.all()).items().size() == 2);
+    Ticking.awaitUntil(
+        clock,
+        CRON_STEP,
         () ->
             cronJobs.get("default", "tick").orElseThrow().getStatus().getLastSuccessfulTime()
                 != null);
@@ -273,20 +286,5 @@ class JobControllerIT {
     return cronJob.getStatus() == null
         ? null
         : Times.parse(cronJob.getStatus().getLastScheduleTime());
-  }
-
-  /**
-   * Waits for {@code done} while the clock moves 100 ms per poll. A sync that lost a write conflict
-   * (its cache not yet showing its own last write) is retried after a backoff on this clock, which
-   * would never come if the clock stood still. Even ten seconds of polls move it less than a
-   * schedule's five minutes.
-   */
-  private void awaitTicking(Callable<Boolean> done) {
-    await()
-        .until(
-            () -> {
-              clock.advance(Duration.ofMillis(100));
-              return done.call();
-            });
   }
 }
