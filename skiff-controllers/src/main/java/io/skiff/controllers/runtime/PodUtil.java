@@ -29,15 +29,20 @@ public final class PodUtil {
 
   /** The pod's condition of {@code type}, if it has one. */
   public static Optional<PodCondition> condition(Pod pod, String type) {
+    return Optional.ofNullable(find(pod, type));
+  }
+
+  /** The pod's first condition of {@code type}, or null. */
+  private static PodCondition find(Pod pod, String type) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return Optional.empty();
+      return null;
     }
     for (PodCondition c : pod.getStatus().getConditions()) {
       if (type.equals(c.getType())) {
-        return Optional.of(c);
+        return c;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /** Whether the pod's {@code Ready} condition is {@code True}. */
@@ -51,15 +56,8 @@ public final class PodUtil {
    * the cache misses of that walk).
    */
   public static PodCondition trueReadyCondition(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return null;
-    }
-    for (PodCondition c : pod.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) {
-        return "True".equals(c.getStatus()) ? c : null;
-      }
-    }
-    return null;
+    PodCondition ready = find(pod, "Ready");
+    return ready != null && "True".equals(ready.getStatus()) ? ready : null;
   }
 
   /**
