@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>returns {@link Result#done()}: {@code forget} (its backoff is reset);
  *   <li>returns {@link Result#requeueAfter}: {@code forget}, then {@code addAfter} the delay on the
- *       clock (re-check availability after minReadySeconds, a deadline);
+ *       clock, counted from the start of the sync (re-check availability after minReadySeconds, a
+ *       deadline);
  *   <li>returns {@link Result#requeueRateLimited()}: {@code addRateLimited} without an error;
  *   <li>throws: {@code addRateLimited} (per-key exponential backoff from 5 ms to 1000 s, overall 10
  *       per second) until {@link #maxRetries()} requeues, then the key is dropped ({@code forget})
@@ -256,6 +257,10 @@ public abstract class QueueController implements Controller {
       return false;
     }
     String key = next.get();
+    // A sync computes its delay from the clock it read near its start. Time that passed while it
+    // ran (API writes, a pause, a test's clock moved by minutes meanwhile) must not push the next
+    // sync later than the deadline it computed: a CronJob would miss its start time.
+    long started = clock.nanoTime();
     try {
       Result result;
       try {
@@ -271,7 +276,7 @@ public abstract class QueueController implements Controller {
       switch (result) {
         case RequeueAfter r -> {
           queue.forget(key);
-          queue.addAfter(key, r.delay());
+          queue.addAfter(key, r.delay().minusNanos(clock.nanoTime() - started));
         }
         case RequeueRateLimited r -> queue.addRateLimited(key);
         case Done d -> queue.forget(key);

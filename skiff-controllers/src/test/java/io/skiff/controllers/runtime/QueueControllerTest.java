@@ -19,6 +19,7 @@ class QueueControllerTest {
     final Deque<Object> outcomes = new ConcurrentLinkedDeque<>();
     final List<String> synced = new CopyOnWriteArrayList<>();
     int retries = UNLIMITED_RETRIES;
+    Duration eachSyncTakes = Duration.ZERO;
 
     Scripted() {
       super("scripted", clock);
@@ -27,6 +28,7 @@ class QueueControllerTest {
     @Override
     protected Result sync(String key) throws Exception {
       synced.add(key);
+      clock.advance(eachSyncTakes);
       Object next = outcomes.isEmpty() ? Result.done() : outcomes.poll();
       if (next instanceof Exception e) {
         throw e;
@@ -89,6 +91,28 @@ class QueueControllerTest {
     assertThat(c.queue().numRequeues("ns/a")).isZero();
     assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(11));
     clock.advance(Duration.ofSeconds(11));
+    assertThat(c.queue().length()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequeueDelayCountsFromTheStartOfTheSync() throws Exception {
+    Scripted c = new Scripted();
+    c.eachSyncTakes = Duration.ofSeconds(4);
+    c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofSeconds(5)));
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aSyncThatOutlastsItsRequeueDelayIsQueuedAgainAtOnce() throws Exception {
+    // The clock jumped past the next start time while the sync ran, as a test's clock does.
+    Scripted c = new Scripted();
+    c.eachSyncTakes = Duration.ofMinutes(5);
+    c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofMinutes(4)));
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    assertThat(clock.pendingTimers()).isZero();
     assertThat(c.queue().length()).isEqualTo(1);
   }
 
