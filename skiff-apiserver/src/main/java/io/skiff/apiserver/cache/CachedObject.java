@@ -1,6 +1,7 @@
 package io.skiff.apiserver.cache;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
@@ -92,11 +93,16 @@ public final class CachedObject {
     return shared ? copy() : object;
   }
 
-  /** A copy with another resourceVersion: the object a DELETED event carries. */
+  /**
+   * The object with another resourceVersion: what a DELETED event carries. It shares all but its
+   * metadata's top level with this one; both are read only.
+   */
   CachedObject withRevision(long rv) {
-    HasMetadata copy = copy();
-    copy.getMetadata().setResourceVersion(String.valueOf(rv));
-    return new CachedObject(key, copy, rv, codec, true);
+    HasMetadata variant = ShallowCopy.of(object);
+    ObjectMeta meta = ShallowCopy.of(object.getMetadata());
+    meta.setResourceVersion(String.valueOf(rv));
+    variant.setMetadata(meta);
+    return new CachedObject(key, variant, rv, codec, true);
   }
 
   /**
