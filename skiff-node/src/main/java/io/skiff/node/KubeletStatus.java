@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.skiff.client.ShallowCopy;
 import io.skiff.node.PodRuntime.Box;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,9 @@ final class KubeletStatus {
    */
   static PodStatus of(Pod pod, PodRuntime rt, long now, String hostIp) {
     PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-    PodStatus s = new PodStatusBuilder(old).build();
+    // The fields replaced below are most of a status; the rest is shared with the cached pod, as
+    // read only as it. A deep copy of the old status was most of what computing one cost.
+    PodStatus s = ShallowCopy.of(old);
     PodSpec spec = pod.getSpec();
     String defaultReason = rt.hasInitContainers() ? "PodInitializing" : "ContainerCreating";
 

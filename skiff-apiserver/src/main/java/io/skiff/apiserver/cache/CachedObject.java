@@ -6,6 +6,7 @@ import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.apiserver.registry.SelectableFields;
+import io.skiff.client.ShallowCopy;
 import io.skiff.store.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.skiff.apiserver.cache;
+package io.skiff.client;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -9,13 +9,13 @@ import java.util.List;
 
 /**
  * Copies a model object one level deep: a new instance of its class whose fields hold the same
- * values (the same nested objects, lists and maps). For the watch cache's objects, which nobody
- * changes, that is all a variant needs: a tombstone differs from the cached object only in its
- * metadata's resourceVersion, and a full copy through JSON cost a pod event as much as decoding it
- * (a tenth of a large create's CPU went into tombstones for the scheduler's watch of unbound pods).
- * fabric8's builders copy deeply, and its model classes have no clone.
+ * values (the same nested objects, lists and maps). For a variant of an object that nobody changes
+ * (a cached one), made by replacing some of its fields: the watch cache's tombstone differs from
+ * the cached object only in its metadata's resourceVersion; a kubelet's next pod status keeps the
+ * parts of the current one it does not own. A full copy (JSON, or fabric8's builders, which copy
+ * deeply) costs as much as decoding the object; fabric8's model classes have no clone.
  */
-final class ShallowCopy {
+public final class ShallowCopy {
 
   private ShallowCopy() {}
 
@@ -46,7 +46,7 @@ final class ShallowCopy {
       };
 
   /** A new {@code obj} of the same class sharing every field's value with it. */
-  static <T> T of(T obj) {
+  public static <T> T of(T obj) {
     Shape shape = SHAPES.get(obj.getClass());
     try {
       @SuppressWarnings("unchecked")

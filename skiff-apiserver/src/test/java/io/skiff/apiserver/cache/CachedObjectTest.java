@@ -2,7 +2,6 @@ package io.skiff.apiserver.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.skiff.api.codec.ObjectCodec;
@@ -11,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ShallowCopyTest {
+class CachedObjectTest {
 
   private final ObjectCodec codec = new ObjectCodec();
 
@@ -38,22 +37,6 @@ class ShallowCopyTest {
             .build();
     pod.setAdditionalProperty("x-unknown", "kept");
     return pod;
-  }
-
-  @Test
-  void theCopyIsANewObjectSharingEveryFieldsValue() {
-    Pod pod = pod();
-    Pod copy = ShallowCopy.of(pod);
-    assertThat(copy).isNotSameAs(pod).isEqualTo(pod);
-    assertThat(copy.getMetadata()).isSameAs(pod.getMetadata());
-    assertThat(copy.getSpec()).isSameAs(pod.getSpec());
-    assertThat(copy.getStatus()).isSameAs(pod.getStatus());
-    assertThat(copy.getAdditionalProperties()).isSameAs(pod.getAdditionalProperties());
-
-    ObjectMeta meta = ShallowCopy.of(pod.getMetadata());
-    meta.setResourceVersion("9");
-    assertThat(pod.getMetadata().getResourceVersion()).isEqualTo("7");
-    assertThat(meta.getLabels()).isSameAs(pod.getMetadata().getLabels());
   }
 
   @Test
