@@ -2,8 +2,8 @@ package io.skiff.apiserver.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.store.KeyValue;
 import java.nio.charset.StandardCharsets;
@@ -14,43 +14,32 @@ class CachedObjectTest {
 
   private final ObjectCodec codec = new ObjectCodec();
 
-  private static Pod pod() {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("web-1")
-            .withNamespace("default")
-            .withUid("u-1")
-            .withResourceVersion("7")
-            .withLabels(Map.of("app", "web"))
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName("n1")
-            .addNewContainer()
-            .withName("nginx")
-            .withImage("nginx:1.25")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .endStatus()
-            .build();
-    pod.setAdditionalProperty("x-unknown", "kept");
-    return pod;
+  /** Stored as the store keeps it: without a resourceVersion. */
+  private static ConfigMap stored() {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName("settings")
+        .withNamespace("default")
+        .withLabels(Map.of("app", "web"))
+        .endMetadata()
+        .withData(Map.of("mode", "fast"))
+        .build();
   }
 
   @Test
   void aTombstoneIsTheObjectWithTheDeletionsVersionAndLeavesTheCachedOneAsItWas() {
-    byte[] stored = codec.encode(pod());
+    byte[] stored = codec.encode(stored());
     CachedObject cached =
         CachedObject.decode(
-            new KeyValue("/registry/pods/default/web-1", stored, 3, 7), Pod.class, codec);
+            new KeyValue("/registry/configmaps/default/settings", stored, 3, 7),
+            ConfigMap.class,
+            codec);
     String before = new String(cached.json(), StandardCharsets.UTF_8);
 
     CachedObject tombstone = cached.withRevision(12);
 
     assertThat(tombstone.revision()).isEqualTo(12);
-    Pod deleted = (Pod) tombstone.object();
+    ConfigMap deleted = (ConfigMap) tombstone.object();
     assertThat(deleted.getMetadata().getResourceVersion()).isEqualTo("12");
     deleted.getMetadata().setResourceVersion("7");
     assertThat(deleted).isEqualTo(cached.object());
