@@ -25,7 +25,6 @@ import io.skiff.controllers.runtime.ObjectKey;
 import io.skiff.controllers.runtime.QueueController;
 import io.skiff.controllers.runtime.Times;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -143,8 +142,8 @@ public final class CronJobController extends QueueController {
     if (updateAfterCleanup || outcome.updateStatus()) {
       cronJobs.updateStatus(cj);
     }
-    if (outcome.requeueAfter() != null) {
-      return Result.requeueAfter(outcome.requeueAfter());
+    if (outcome.requeueAt() != null) {
+      return Result.requeueAt(outcome.requeueAt());
     }
     if (outcome.error() instanceof Exception e) {
       throw e;
@@ -170,9 +169,9 @@ public final class CronJobController extends QueueController {
   /**
    * The outcome of one pass.
    *
-   * @param requeueAfter when to look again (the next start time), or null to wait for a change
+   * @param requeueAt when to look again (the next start time), or null to wait for a change
    */
-  private record SyncOutcome(Duration requeueAfter, boolean updateStatus, Throwable error) {}
+  private record SyncOutcome(Instant requeueAt, boolean updateStatus, Throwable error) {}
 
   /** The pass failed after changing the status copy ({@link #updateStatus} says whether). */
   private static final class SyncFailure extends Exception {
@@ -292,7 +291,7 @@ public final class CronJobController extends QueueController {
     Instant scheduledTime = recent.mostRecent();
     if (scheduledTime == null || scheduledTime.isAfter(now)) {
       return new SyncOutcome(
-          CronJobUtil.nextScheduleTimeDuration(cj, now, schedule), updateStatus, null);
+          now.plus(CronJobUtil.nextScheduleTimeDuration(cj, now, schedule)), updateStatus, null);
     }
     if (recent.missed() == CronJobUtil.Missed.MANY) {
       recorder.event(
@@ -302,7 +301,7 @@ public final class CronJobController extends QueueController {
           "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check"
               + " clock skew");
     }
-    Duration next = CronJobUtil.nextScheduleTimeDuration(cj, now, schedule);
+    Instant next = now.plus(CronJobUtil.nextScheduleTimeDuration(cj, now, schedule));
 
     Long deadline = cj.getSpec().getStartingDeadlineSeconds();
     if (deadline != null && scheduledTime.plusSeconds(deadline).isBefore(now)) {

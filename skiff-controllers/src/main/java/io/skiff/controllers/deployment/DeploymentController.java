@@ -17,6 +17,7 @@ import io.skiff.controllers.runtime.ControllerRefs;
 import io.skiff.controllers.runtime.ObjectKey;
 import io.skiff.controllers.runtime.QueueController;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -157,8 +158,9 @@ public final class DeploymentController extends QueueController {
     Deployment d = KubeObjects.deepCopy(cached.get());
     List<ReplicaSet> owned = claimReplicaSets(d);
     Map<String, List<Pod>> pods = podsByReplicaSet(d, owned);
-    Duration after = DeploymentSync.sync(cluster(key), d, owned, pods, clock().now());
-    return after == null ? Result.done() : Result.requeueAfter(after);
+    Instant now = clock().now();
+    Duration after = DeploymentSync.sync(cluster(key), d, owned, pods, now);
+    return after == null ? Result.done() : Result.requeueAt(now.plus(after));
   }
 
   private List<ReplicaSet> claimReplicaSets(Deployment d) {

@@ -195,7 +195,7 @@ public final class DisruptionController extends QueueController {
     updateStatus(
         pdb, currentHealthy, expected.desiredHealthy(), expected.expectedCount(), disrupted);
     if (recheck != null) {
-      return Result.requeueAfter(Duration.between(now, recheck));
+      return Result.requeueAt(recheck);
     }
     return Result.done();
   }

@@ -324,7 +324,7 @@ public final class JobController extends QueueController {
     TreeSet<Integer> succeededIndexes = new TreeSet<>();
     PodBackoffStore.Record backoff;
     JobCondition finishedCondition;
-    Duration requeueAfter;
+    Instant requeueAt;
 
     SyncContext(
         String key,
@@ -343,9 +343,9 @@ public final class JobController extends QueueController {
       this.expectedRmFinalizers = expectedRmFinalizers;
     }
 
-    void requeueAfter(Duration d) {
-      if (requeueAfter == null || d.compareTo(requeueAfter) < 0) {
-        requeueAfter = d;
+    void requeueAt(Instant time) {
+      if (requeueAt == null || time.isBefore(requeueAt)) {
+        requeueAt = time;
       }
     }
   }
@@ -432,7 +432,7 @@ public final class JobController extends QueueController {
     } else if (job.getSpec().getActiveDeadlineSeconds() != null && !JobUtil.isSuspended(job)) {
       Instant deadline =
           Times.parse(status.getStartTime()).plusSeconds(job.getSpec().getActiveDeadlineSeconds());
-      c.requeueAfter(Duration.between(now, deadline));
+      c.requeueAt(deadline);
     }
 
     if (JobUtil.isIndexed(job)) {
@@ -517,7 +517,7 @@ public final class JobController extends QueueController {
     if (manageError != null) {
       throw manageError;
     }
-    return c.requeueAfter == null ? Result.done() : Result.requeueAfter(c.requeueAfter);
+    return c.requeueAt == null ? Result.done() : Result.requeueAt(c.requeueAt);
   }
 
   private static <T> List<T> nonNull(List<T> list) {
@@ -677,11 +677,12 @@ public final class JobController extends QueueController {
     if (diff <= 0) {
       return active;
     }
+    Instant now = clock().now();
     Duration remaining =
         JobUtil.remainingBackoff(
-            c.backoff.failuresAfterLastSuccess(), c.backoff.lastFailureTime(), clock().now());
+            c.backoff.failuresAfterLastSuccess(), c.backoff.lastFailureTime(), now);
     if (remaining.compareTo(Duration.ZERO) > 0) {
-      c.requeueAfter(remaining);
+      c.requeueAt(now.plus(remaining));
       return 0;
     }
     diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);

@@ -129,7 +129,7 @@ public final class TaintEvictionController extends QueueController {
     Instant due = start.plus(tolerated.get());
     scheduled.put(key, new Scheduled(pod.getMetadata().getUid(), start, due));
     if (now.isBefore(due)) {
-      return Result.requeueAfter(Duration.between(now, due));
+      return Result.requeueAt(due);
     }
     evict(pod, now);
     scheduled.remove(key);

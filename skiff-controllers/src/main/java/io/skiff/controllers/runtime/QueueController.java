@@ -7,6 +7,7 @@ import io.skiff.client.workqueue.RateLimiter;
 import io.skiff.client.workqueue.WorkQueue;
 import io.skiff.clock.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>returns {@link Result#done()}: {@code forget} (its backoff is reset);
  *   <li>returns {@link Result#requeueAfter}: {@code forget}, then {@code addAfter} the delay on the
- *       clock, counted from the start of the sync (re-check availability after minReadySeconds, a
- *       deadline);
+ *       clock, from the end of the sync (re-check availability after minReadySeconds);
+ *   <li>returns {@link Result#requeueAt}: {@code forget}, then {@code addAfter} until that time on
+ *       the clock, at once if it has passed (a deadline, a CronJob's next start time);
  *   <li>returns {@link Result#requeueRateLimited()}: {@code addRateLimited} without an error;
  *   <li>throws: {@code addRateLimited} (per-key exponential backoff from 5 ms to 1000 s, overall 10
  *       per second) until {@link #maxRetries()} requeues, then the key is dropped ({@code forget})
@@ -73,6 +75,16 @@ public abstract class QueueController implements Controller {
       return new RequeueAfter(delay);
     }
 
+    /**
+     * Sync the key again at {@code time} on the clock, or at once if it has passed by the time the
+     * sync returns. For deadlines: a delay computed from the time the sync read would come late by
+     * however long the sync ran after reading it (or by however far a test moved its clock
+     * meanwhile: a CronJob missed its start time so).
+     */
+    static Result requeueAt(Instant time) {
+      return new RequeueAt(time);
+    }
+
     /** Sync the key again after its rate-limited backoff, without counting as an error. */
     static Result requeueRateLimited() {
       return RequeueRateLimited.INSTANCE;
@@ -88,6 +100,8 @@ public abstract class QueueController implements Controller {
   }
 
   private record RequeueAfter(Duration delay) implements Result {}
+
+  private record RequeueAt(Instant time) implements Result {}
 
   private final String name;
   private final Clock clock;
@@ -257,10 +271,6 @@ public abstract class QueueController implements Controller {
       return false;
     }
     String key = next.get();
-    // A sync computes its delay from the clock it read near its start. Time that passed while it
-    // ran (API writes, a pause, a test's clock moved by minutes meanwhile) must not push the next
-    // sync later than the deadline it computed: a CronJob would miss its start time.
-    long started = clock.nanoTime();
     try {
       Result result;
       try {
@@ -276,7 +286,11 @@ public abstract class QueueController implements Controller {
       switch (result) {
         case RequeueAfter r -> {
           queue.forget(key);
-          queue.addAfter(key, r.delay().minusNanos(clock.nanoTime() - started));
+          queue.addAfter(key, r.delay());
+        }
+        case RequeueAt r -> {
+          queue.forget(key);
+          queue.addAfter(key, Duration.between(clock.now(), r.time()));
         }
         case RequeueRateLimited r -> queue.addRateLimited(key);
         case Done d -> queue.forget(key);

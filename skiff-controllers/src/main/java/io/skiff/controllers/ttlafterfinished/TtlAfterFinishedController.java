@@ -12,7 +12,6 @@ import io.skiff.controllers.job.JobUtil;
 import io.skiff.controllers.runtime.ControllerContext;
 import io.skiff.controllers.runtime.ObjectKey;
 import io.skiff.controllers.runtime.QueueController;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -65,24 +64,24 @@ public final class TtlAfterFinishedController extends QueueController {
     if (cached.isEmpty()) {
       return Result.done();
     }
-    Optional<Duration> left = timeLeft(cached.get());
-    if (left.isEmpty()) {
+    Optional<Instant> expiry = expiry(cached.get());
+    if (expiry.isEmpty()) {
       return Result.done();
     }
-    if (left.get().compareTo(Duration.ZERO) > 0) {
-      return Result.requeueAfter(left.get());
+    if (expiry.get().isAfter(clock().now())) {
+      return Result.requeueAt(expiry.get());
     }
     // The cached TTL may be stale: decide on a fresh read.
     Optional<Job> fresh = jobs.get(k.namespace(), k.name());
     if (fresh.isEmpty()) {
       return Result.done();
     }
-    left = timeLeft(fresh.get());
-    if (left.isEmpty()) {
+    expiry = expiry(fresh.get());
+    if (expiry.isEmpty()) {
       return Result.done();
     }
-    if (left.get().compareTo(Duration.ZERO) > 0) {
-      return Result.requeueAfter(left.get());
+    if (expiry.get().isAfter(clock().now())) {
+      return Result.requeueAt(expiry.get());
     }
     DeleteOptions options =
         new DeleteOptionsBuilder()
@@ -101,8 +100,8 @@ public final class TtlAfterFinishedController extends QueueController {
     return Result.done();
   }
 
-  /** Until the Job expires (zero or negative once it has), or empty when it never does. */
-  private Optional<Duration> timeLeft(Job job) {
+  /** When the Job expires, or empty when it never does. */
+  private Optional<Instant> expiry(Job job) {
     if (job.getMetadata().getDeletionTimestamp() != null || !needsCleanup(job)) {
       return Optional.empty();
     }
@@ -110,7 +109,6 @@ public final class TtlAfterFinishedController extends QueueController {
     if (finished.isEmpty() || finished.get() == null) {
       return Optional.empty();
     }
-    Instant expireAt = finished.get().plusSeconds(job.getSpec().getTtlSecondsAfterFinished());
-    return Optional.of(Duration.between(clock().now(), expireAt));
+    return Optional.of(finished.get().plusSeconds(job.getSpec().getTtlSecondsAfterFinished()));
   }
 }

@@ -105,9 +105,9 @@ class CronJobControllerTest {
     return sync();
   }
 
-  private static Duration delayOf(Result r) {
+  private Duration delayOf(Result r) {
     for (Duration d = Duration.ZERO; d.compareTo(Duration.ofDays(400)) < 0; d = d.plusMillis(100)) {
-      if (r.equals(Result.requeueAfter(d))) {
+      if (r.equals(Result.requeueAt(clock.now().plus(d)))) {
         return d;
       }
     }
@@ -140,7 +140,8 @@ class CronJobControllerTest {
     given(cronJob("*/5 * * * *", b -> {}));
 
     Result r = sync();
-    assertThat(r).isEqualTo(Result.requeueAfter(Duration.ofMinutes(5).plusMillis(100)));
+    assertThat(r)
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofMinutes(5).plusMillis(100))));
     assertThat(jobNames()).isEmpty();
 
     r = advanceAndSync(r);
@@ -172,7 +173,7 @@ class CronJobControllerTest {
     assertThat(events.events())
         .containsExactly("CronJob hello: Normal SuccessfulCreate Created job " + name);
     // Synced at 10:05:00.1: the next start is 10:10, again 100 ms late.
-    assertThat(r).isEqualTo(Result.requeueAfter(Duration.ofMinutes(5)));
+    assertThat(r).isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofMinutes(5))));
 
     // Over an hour of virtual time, one Job per five minutes.
     for (int i = 0; i < 12; i++) {
@@ -281,7 +282,8 @@ class CronJobControllerTest {
 
     assertThat(jobNames()).isEmpty();
     assertThat(events.events()).isEmpty();
-    assertThat(r).isEqualTo(Result.requeueAfter(Duration.ofMinutes(59).plusMillis(100)));
+    assertThat(r)
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofMinutes(59).plusMillis(100))));
 
     advanceAndSync(r);
     assertThat(jobNames()).containsExactly("hello-" + minutes("2024-05-01T12:00:00Z"));
@@ -312,7 +314,8 @@ class CronJobControllerTest {
     given(cronJob("0 9 * * *", b -> b.editSpec().withTimeZone("Europe/Berlin").endSpec()));
     Result r = sync();
     // 09:00 in Berlin (CEST, +02:00) is 07:00 UTC the next day.
-    assertThat(r).isEqualTo(Result.requeueAfter(Duration.ofHours(21).plusMillis(100)));
+    assertThat(r)
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofHours(21).plusMillis(100))));
     advanceAndSync(r);
     Job job = client.stored(Job.class).getFirst();
     assertThat(job.getMetadata().getName()).isEqualTo("hello-" + minutes("2024-05-02T07:00:00Z"));

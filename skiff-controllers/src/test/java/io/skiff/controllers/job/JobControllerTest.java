@@ -244,11 +244,11 @@ class JobControllerTest {
     assertThat(storedJob().getStatus().getFailed()).isEqualTo(1);
     assertThat(r)
         .as("first failure: 10 s backoff")
-        .isEqualTo(Result.requeueAfter(Duration.ofSeconds(10)));
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(10))));
     assertThat(active(pods())).isEmpty();
 
     clock.advance(Duration.ofSeconds(9));
-    assertThat(sync()).isEqualTo(Result.requeueAfter(Duration.ofSeconds(1)));
+    assertThat(sync()).isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(1))));
     assertThat(active(pods())).isEmpty();
 
     clock.advance(Duration.ofSeconds(1));
@@ -279,10 +279,10 @@ class JobControllerTest {
   @Test
   void activeDeadlineSecondsKillsTheActivePodsAndFailsTheJob() throws Exception {
     given(job(b -> b.editSpec().withActiveDeadlineSeconds(30L).endSpec()));
-    assertThat(sync()).isEqualTo(Result.requeueAfter(Duration.ofSeconds(30)));
+    assertThat(sync()).isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(30))));
     runReady(pods().getFirst());
     informersCatchUp();
-    assertThat(sync()).isEqualTo(Result.requeueAfter(Duration.ofSeconds(30)));
+    assertThat(sync()).isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(30))));
     assertThat(storedJob().getStatus().getReady()).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(30));

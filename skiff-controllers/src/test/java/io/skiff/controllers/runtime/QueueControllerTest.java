@@ -95,21 +95,31 @@ class QueueControllerTest {
   }
 
   @Test
-  void aRequeueDelayCountsFromTheStartOfTheSync() throws Exception {
+  void requeueAfterCountsFromTheEndOfTheSync() throws Exception {
     Scripted c = new Scripted();
     c.eachSyncTakes = Duration.ofSeconds(4);
     c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofSeconds(5)));
+    c.enqueue("ns/a");
+    c.processNextWorkItem();
+    assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void requeueAtWaitsUntilThatTimeWhateverTheSyncTook() throws Exception {
+    Scripted c = new Scripted();
+    c.eachSyncTakes = Duration.ofSeconds(4);
+    c.outcomes.add(QueueController.Result.requeueAt(clock.now().plusSeconds(5)));
     c.enqueue("ns/a");
     c.processNextWorkItem();
     assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
-  void aSyncThatOutlastsItsRequeueDelayIsQueuedAgainAtOnce() throws Exception {
-    // The clock jumped past the next start time while the sync ran, as a test's clock does.
+  void aRequeueTimeThatPassedWhileTheSyncRanQueuesTheKeyAtOnce() throws Exception {
+    // A test's clock jumped past a CronJob's next start time while its sync ran.
     Scripted c = new Scripted();
     c.eachSyncTakes = Duration.ofMinutes(5);
-    c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofMinutes(4)));
+    c.outcomes.add(QueueController.Result.requeueAt(clock.now().plus(Duration.ofMinutes(4))));
     c.enqueue("ns/a");
     c.processNextWorkItem();
     assertThat(clock.pendingTimers()).isZero();

@@ -53,7 +53,7 @@ class TtlAfterFinishedControllerTest {
     clock.advance(Duration.ofSeconds(40));
 
     assertThat(controller.sync("default/pi"))
-        .isEqualTo(Result.requeueAfter(Duration.ofSeconds(60)));
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(60))));
     assertThat(client.actions("delete", "jobs")).isEmpty();
 
     clock.advance(Duration.ofSeconds(60));
@@ -87,7 +87,7 @@ class TtlAfterFinishedControllerTest {
     client.resources(Job.class).update(raised);
 
     assertThat(controller.sync("default/pi"))
-        .isEqualTo(Result.requeueAfter(Duration.ofSeconds(3590)));
+        .isEqualTo(Result.requeueAt(clock.now().plus(Duration.ofSeconds(3590))));
     assertThat(client.stored(Job.class)).hasSize(1);
   }
 }
