@@ -290,8 +290,7 @@ public final class CronJobController extends QueueController {
     }
     Instant scheduledTime = recent.mostRecent();
     if (scheduledTime == null || scheduledTime.isAfter(now)) {
-      return new SyncOutcome(
-          now.plus(CronJobUtil.nextScheduleTimeDuration(cj, now, schedule)), updateStatus, null);
+      return new SyncOutcome(CronJobUtil.nextSync(cj, now, schedule), updateStatus, null);
     }
     if (recent.missed() == CronJobUtil.Missed.MANY) {
       recorder.event(
@@ -301,7 +300,7 @@ public final class CronJobController extends QueueController {
           "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check"
               + " clock skew");
     }
-    Instant next = now.plus(CronJobUtil.nextScheduleTimeDuration(cj, now, schedule));
+    Instant next = CronJobUtil.nextSync(cj, now, schedule);
 
     Long deadline = cj.getSpec().getStartingDeadlineSeconds();
     if (deadline != null && scheduledTime.plusSeconds(deadline).isBefore(now)) {

@@ -105,6 +105,11 @@ final class CronJobUtil {
    * were missed or the schedule is broken), plus {@link #NEXT_SCHEDULE_DELTA}.
    */
   static Duration nextScheduleTimeDuration(CronJob cj, Instant now, CronSchedule schedule) {
+    return Duration.between(now, nextSync(cj, now, schedule));
+  }
+
+  /** When to look again: {@link #nextScheduleTimeDuration} from {@code now}. */
+  static Instant nextSync(CronJob cj, Instant now, CronSchedule schedule) {
     MostRecent r = mostRecentScheduleTime(cj, now, schedule, false);
     Instant from;
     if (r.error() != null) {
@@ -117,9 +122,9 @@ final class CronJobUtil {
     Instant next = schedule.next(from);
     if (next == null) {
       // No start time ever again: look again in a year rather than never.
-      return Duration.ofDays(366);
+      return now.plus(Duration.ofDays(366));
     }
-    return Duration.between(now, next.plus(NEXT_SCHEDULE_DELTA));
+    return next.plus(NEXT_SCHEDULE_DELTA);
   }
 
   /** {@code <cronjob>-<scheduled time in minutes since the epoch>}: one name per start time. */

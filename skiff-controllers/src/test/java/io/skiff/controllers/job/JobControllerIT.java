@@ -39,7 +39,9 @@ class JobControllerIT {
   private static final Duration STEP = Duration.ofMillis(10);
   private static final Duration CRON_STEP = Duration.ofMillis(100);
 
-  private final ManualClock clock = new ManualClock(Instant.parse("2024-05-01T10:00:00Z"));
+  private static final Instant START = Instant.parse("2024-05-01T10:00:00Z");
+
+  private final ManualClock clock = new ManualClock(START);
 
   @RegisterExtension
   final RunningCluster cluster =
@@ -243,7 +245,7 @@ class JobControllerIT {
     clock.advance(Duration.ofSeconds(1));
     for (int round = 1; round <= 4; round++) {
       clock.advance(Duration.ofMinutes(5));
-      Instant due = Instant.parse("2024-05-01T10:00:00Z").plus(Duration.ofMinutes(5L * round));
+      Instant due = START.plus(Duration.ofMinutes(5L * round));
       Ticking.awaitUntil(clock, CRON_STEP, () -> due.equals(lastScheduleTime("tick")));
       Job latest =
           jobs.list("default", ListOptions.all()).items().stream()
@@ -265,7 +267,7 @@ class JobControllerIT {
     Ticking.awaitUntil(
         clock, CRON_STEP, () -> jobs.list("default", ListOptions.all()).items().size() == 2);
     // The last Job's completion reaches the CronJob's status in a sync of its own.
-    Instant lastStart = Instant.parse("2024-05-01T10:20:00Z");
+    Instant lastStart = START.plus(Duration.ofMinutes(20));
     Ticking.awaitUntil(
         clock,
         CRON_STEP,
