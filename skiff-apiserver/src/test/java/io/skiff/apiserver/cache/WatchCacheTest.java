@@ -522,9 +522,14 @@ class WatchCacheTest {
     long from = latest();
     WatchFeed feed = watch(String.valueOf(from));
     CountDownLatch paused = store.pauseWatchDelivery();
+    // The cache's store watch is held at the first create, so the revision it would resume from
+    // comes before the compaction below. Were the delivery thread late to take its first batch,
+    // the batch could reach past the compaction, and the cache would resume instead of reloading.
+    create("cm-0");
+    store.awaitDeliveryHeld();
     // Compacted while the cache's store watch is still within its backlog, then pushed past it:
     // whenever the store ends that watch, the history to resume from is already gone.
-    for (int i = 0; i < 40; i++) {
+    for (int i = 1; i < 40; i++) {
       create("cm-" + i);
     }
     store.compact(store.currentRevision());

@@ -27,6 +27,7 @@ public final class InstrumentedStore implements Store {
   private final AtomicInteger watchesOpen = new AtomicInteger();
   private volatile Gate gate;
   private volatile CountDownLatch paused;
+  private volatile CountDownLatch holding = new CountDownLatch(1);
   private volatile String beaten;
 
   public InstrumentedStore() {
@@ -44,8 +45,17 @@ public final class InstrumentedStore implements Store {
    */
   public CountDownLatch pauseWatchDelivery() {
     CountDownLatch latch = new CountDownLatch(1);
+    holding = new CountDownLatch(1);
     paused = latch;
     return latch;
+  }
+
+  /**
+   * Waits until a delivery is held by {@link #pauseWatchDelivery}: from then on the held watcher
+   * has seen nothing written after the batch it holds.
+   */
+  public void awaitDeliveryHeld() throws InterruptedException {
+    holding.await();
   }
 
   /** Holds the operations on one key until {@link #release()}; {@link #entered} counts down. */
@@ -154,6 +164,7 @@ public final class InstrumentedStore implements Store {
           public void onEvents(List<WatchEvent> events) {
             CountDownLatch p = paused;
             if (p != null) {
+              holding.countDown();
               try {
                 p.await();
               } catch (InterruptedException e) {
