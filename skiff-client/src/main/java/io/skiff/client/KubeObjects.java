@@ -1,7 +1,5 @@
 package io.skiff.client;
 
-import io.fabric8.kubernetes.api.builder.Builder;
-import io.fabric8.kubernetes.api.builder.Editable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** Helpers every control loop needs on API objects. */
@@ -23,19 +21,11 @@ public final class KubeObjects {
   }
 
   /**
-   * A copy to change, made through the object's fabric8 builder: every nested model object, list
-   * and map is new. Values fabric8 treats as leaves are shared (the {@code Quantity} values of
-   * resource maps, {@code additionalProperties} values); replace them rather than mutate them.
+   * A copy to change: every nested model object, list and map is new ({@link ModelCopy#deep}).
    *
-   * @throws IllegalArgumentException for a type without a fabric8 builder
+   * @throws IllegalArgumentException for a type that is not a fabric8 model class
    */
   public static <T extends HasMetadata> T deepCopy(T obj) {
-    if (obj instanceof Editable<?> editable && editable.edit() instanceof Builder<?> builder) {
-      @SuppressWarnings("unchecked")
-      T copy = (T) builder.build();
-      return copy;
-    }
-    throw new IllegalArgumentException(
-        obj.getClass().getName() + " has no fabric8 builder to copy it with");
+    return ModelCopy.deep(obj);
   }
 }

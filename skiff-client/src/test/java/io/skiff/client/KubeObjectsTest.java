@@ -42,7 +42,7 @@ class KubeObjectsTest {
   }
 
   @Test
-  void aTypeWithoutABuilderCannotBeCopied() {
+  void aTypeWithoutANoArgumentConstructorCannotBeCopied() {
     HasMetadata bare =
         new HasMetadata() {
           @Override

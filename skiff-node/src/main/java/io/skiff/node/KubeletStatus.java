@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.skiff.client.ShallowCopy;
+import io.skiff.client.ModelCopy;
 import io.skiff.node.PodRuntime.Box;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ final class KubeletStatus {
     PodStatus old = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
     // The fields replaced below are most of a status; the rest is shared with the cached pod, as
     // read only as it. A deep copy of the old status was most of what computing one cost.
-    PodStatus s = ShallowCopy.of(old);
+    PodStatus s = ModelCopy.shallow(old);
     PodSpec spec = pod.getSpec();
     String defaultReason = rt.hasInitContainers() ? "PodInitializing" : "ContainerCreating";
 

@@ -6,7 +6,7 @@ import io.skiff.api.codec.ObjectCodec;
 import io.skiff.api.selector.FieldSelector;
 import io.skiff.api.selector.LabelSelector;
 import io.skiff.apiserver.registry.SelectableFields;
-import io.skiff.client.ShallowCopy;
+import io.skiff.client.ModelCopy;
 import io.skiff.store.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -99,8 +99,8 @@ public final class CachedObject {
    * metadata's top level with this one; both are read only.
    */
   CachedObject withRevision(long rv) {
-    HasMetadata variant = ShallowCopy.of(object);
-    ObjectMeta meta = ShallowCopy.of(object.getMetadata());
+    HasMetadata variant = ModelCopy.shallow(object);
+    ObjectMeta meta = ModelCopy.shallow(object.getMetadata());
     meta.setResourceVersion(String.valueOf(rv));
     variant.setMetadata(meta);
     return new CachedObject(key, variant, rv, codec, true);

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.skiff.client.ModelCopy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +88,7 @@ public interface PodControl {
     meta.setOwnerReferences(refs);
     Pod pod = new Pod();
     pod.setMetadata(meta);
-    pod.setSpec(template.getSpec() == null ? null : new PodSpecBuilder(template.getSpec()).build());
+    pod.setSpec(template.getSpec() == null ? null : ModelCopy.deep(template.getSpec()));
     return pod;
   }
 
