@@ -255,6 +255,16 @@ final class ResourceCache {
     }
   }
 
+  /** The object under {@code key} as this cache holds it now, or null. */
+  CachedObject get(String key) {
+    lock.readLock().lock();
+    try {
+      return objects.get(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   // ---- watches ----
 
   /** How a watch starts. */

@@ -1,5 +1,6 @@
 package io.skiff.apiserver.cache;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.skiff.api.ResourceType;
 import io.skiff.api.codec.ObjectCodec;
 import io.skiff.clock.Clock;
@@ -14,6 +15,7 @@ import io.skiff.store.WatchOverflowException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,6 +110,24 @@ public final class WatchCache implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The cached object of {@code type} stored under {@code key} at {@code modRevision}, if a loaded
+   * cache holds that very version: for a reader that has just read the key from the store and only
+   * reads the object, so that it need not decode it again. Loads nothing, waits for nothing.
+   */
+  public Optional<HasMetadata> peek(ResourceType type, String key, long modRevision) {
+    CompletableFuture<ResourceCache> f = caches.get(type);
+    ResourceCache cache =
+        f == null || !f.isDone() || f.isCompletedExceptionally() ? null : f.join();
+    if (cache == null || cache.isStopped()) {
+      return Optional.empty();
+    }
+    CachedObject cached = cache.get(key);
+    return cached != null && cached.revision() == modRevision
+        ? Optional.of(cached.object())
+        : Optional.empty();
   }
 
   private void load(ResourceType type, CompletableFuture<ResourceCache> future) {

@@ -132,7 +132,9 @@ public final class Registry {
   }
 
   private void admitNamespace(ResourceType type, String namespace, HasMetadata obj) {
-    Optional<HasMetadata> ns = namespaces.read(null, namespace);
+    // Upstream's NamespaceLifecycle reads an informer's namespace; this reads the store's version,
+    // and decodes it only if the watch cache does not hold that version (every create asks).
+    Optional<HasMetadata> ns = namespaces.readShared(null, namespace, watchCache);
     if (ns.isEmpty()) {
       throw StatusError.notFound(namespaces.type(), namespace);
     }

@@ -17,6 +17,8 @@ import io.skiff.api.selector.LabelSelector;
 import io.skiff.api.validation.FieldError;
 import io.skiff.api.validation.ValidationException;
 import io.skiff.api.validation.Validator;
+import io.skiff.apiserver.cache.WatchCache;
+import io.skiff.client.ModelCopy;
 import io.skiff.clock.Clock;
 import io.skiff.store.CompactedException;
 import io.skiff.store.ConflictException;
@@ -100,6 +102,21 @@ public final class ResourceStorage {
   Optional<HasMetadata> read(String namespace, String name) {
     try {
       return store.get(type.key(namespace, name)).map(this::decode);
+    } catch (io.skiff.store.InvalidRequestException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@link #read} for a caller that never changes what it gets: the watch cache's own object when
+   * it holds the version the store has, so that nothing is decoded. As consistent as a read of the
+   * store, which says what the current version is.
+   */
+  Optional<HasMetadata> readShared(String namespace, String name, WatchCache cache) {
+    try {
+      return store
+          .get(type.key(namespace, name))
+          .map(kv -> cache.peek(type, kv.key(), kv.modRevision()).orElseGet(() -> decode(kv)));
     } catch (io.skiff.store.InvalidRequestException e) {
       return Optional.empty();
     }
@@ -303,7 +320,9 @@ public final class ResourceStorage {
     for (int attempt = 0; ; attempt++) {
       KeyValue kv = current(key, name);
       HasMetadata old = decode(kv);
-      HasMetadata next = mutate.apply(mutateChangesCurrent ? decode(kv) : old);
+      // A copy for a mutate that changes what it is given: the strategies and validation compare
+      // the next version with the old one, which must be as stored.
+      HasMetadata next = mutate.apply(mutateChangesCurrent ? ModelCopy.deep(old) : old);
       ObjectMeta meta = meta(next);
       ObjectMeta oldMeta = old.getMetadata();
       // Upstream's Store.Update: a version the new object claims must be the stored one. A patch

@@ -167,6 +167,29 @@ class WatchCacheTest {
     return out;
   }
 
+  // ---- peek ----
+
+  @Test
+  void peekGivesTheCachedObjectOnlyAtTheStoredVersionAndLoadsNothing() {
+    start();
+    WatchCache cache = registry.watchCache();
+    String key = configMaps.type().key(NS, "a");
+    long first = create("a");
+    assertThat(cache.peek(configMaps.type(), key, first)).as("before any list").isEmpty();
+
+    latest();
+    HasMetadata cached = list(new ListRead(ListRead.Mode.ANY, 0), 0).items().getFirst().object();
+    assertThat(cache.peek(configMaps.type(), key, first)).containsSame(cached);
+
+    long second = change("a", "v2");
+    latest();
+    assertThat(cache.peek(configMaps.type(), key, first)).isEmpty();
+    assertThat(cache.peek(configMaps.type(), key, second).orElseThrow().getMetadata())
+        .extracting(m -> m.getResourceVersion())
+        .isEqualTo(String.valueOf(second));
+    assertThat(cache.peek(pods.type(), pods.type().key(NS, "a"), second)).isEmpty();
+  }
+
   // ---- order ----
 
   @Test

@@ -49,6 +49,9 @@ class NamespaceLifecycleTest {
   void deleteStartsTerminationAndKeepsTheNamespace() {
     h.post(NAMESPACES, namespace("team")).expect(201);
     h.post(NAMESPACES + "/team/configmaps", configMap("c")).expect(201);
+    // Namespaces cached, as every cluster with a namespace informer has them: admission must see
+    // the deletion the store has, whether or not the cache has caught up with it.
+    h.get(NAMESPACES).expect(200);
 
     JsonNode marked = h.delete(NAMESPACES + "/team", null).expect(200).body();
     assertThat(marked.path("kind").asText()).isEqualTo("Namespace");
