@@ -36,11 +36,13 @@ import java.util.function.Supplier;
 /**
  * The whole control plane in one process, as {@code skiff up} runs it: the registry on a SQLite (or
  * memory) store, simulated nodes, the scheduler and every controller, each on its own in-process
- * client, on the real clock. What the workload benchmarks share; node events are not recorded (no
- * Event writes), the other components' are.
+ * client, on the real clock, recording events as {@code skiff up} does. What the workload
+ * benchmarks share.
  *
  * <p>System properties read by {@link #fromProperties}: {@code skiff.bench.store} ({@code sqlite}
- * or {@code memory}), {@code skiff.bench.timeout} (seconds each wait may take, 600).
+ * or {@code memory}), {@code skiff.bench.timeout} (seconds each wait may take, 600), {@code
+ * skiff.bench.events} ({@code false} leaves out the simulated kubelets' and the scheduler's events,
+ * a third of a large rollout's writes: to compare with figures taken without them).
  */
 final class InProcessCluster implements AutoCloseable {
 
@@ -49,6 +51,8 @@ final class InProcessCluster implements AutoCloseable {
   private final Path dataDir;
   private final String backend;
   private final Duration timeout;
+  private final boolean events =
+      Boolean.parseBoolean(System.getProperty("skiff.bench.events", "true"));
   private final KubeClient nodeClient;
   private final KubeClient schedulerClient;
   private final KubeClient controllerClient;
@@ -97,19 +101,15 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   private void start(int nodeCount, int podsPerNode) throws InterruptedException {
-    nodes =
-        NodeSimulator.start(
-            nodeClient,
-            clock,
-            NodeOptions.defaults()
-                .withNodes(nodeCount)
-                .withCapacity("64", "256Gi", podsPerNode)
-                .withEvents(n -> EventRecorder.NONE));
-    scheduler =
-        Scheduler.start(
-            schedulerClient,
-            clock,
-            SchedulerOptions.defaults().withEventRecorder(EventRecorder.NONE));
+    NodeOptions nodeOptions =
+        NodeOptions.defaults().withNodes(nodeCount).withCapacity("64", "256Gi", podsPerNode);
+    SchedulerOptions schedulerOptions = SchedulerOptions.defaults();
+    if (!events) {
+      nodeOptions = nodeOptions.withEvents(n -> EventRecorder.NONE);
+      schedulerOptions = schedulerOptions.withEventRecorder(EventRecorder.NONE);
+    }
+    nodes = NodeSimulator.start(nodeClient, clock, nodeOptions);
+    scheduler = Scheduler.start(schedulerClient, clock, schedulerOptions);
     controllers = Controllers.all(ControllerContext.of(controllerClient, clock));
     controllers.start();
   }
