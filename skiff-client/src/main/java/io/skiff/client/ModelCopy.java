@@ -79,10 +79,10 @@ public final class ModelCopy {
   }
 
   /**
-   * A copy to change: every nested model object, list, map and JSON tree is new; only immutable
-   * values (strings, numbers, booleans, enums) are shared. Lists, sets and maps come back as {@code
-   * ArrayList}, {@code LinkedHashSet} and {@code LinkedHashMap}, in the same order, as decoding
-   * would give them.
+   * A copy to change: every nested model object, list, map, byte array and JSON tree is new; only
+   * immutable values (strings, numbers, booleans, enums, {@code java.time} values) are shared.
+   * Lists, sets and maps come back as {@code ArrayList}, {@code LinkedHashSet} and {@code
+   * LinkedHashMap}, in the same order, as decoding would give them.
    *
    * @throws IllegalArgumentException for a value that is none of these and not of fabric8's model
    */
@@ -101,7 +101,10 @@ public final class ModelCopy {
       new ClassValue<>() {
         @Override
         protected UnaryOperator<Object> computeValue(Class<?> type) {
-          if (IMMUTABLE.contains(type) || type.isEnum() || Enum.class.isAssignableFrom(type)) {
+          if (IMMUTABLE.contains(type)
+              || Enum.class.isAssignableFrom(type)
+              // fabric8's Duration holds a java.time.Duration; every java.time value is immutable.
+              || type.getPackageName().equals("java.time")) {
             return UnaryOperator.identity();
           }
           if (List.class.isAssignableFrom(type)) {
@@ -113,6 +116,9 @@ public final class ModelCopy {
           if (Set.class.isAssignableFrom(type)) {
             return ModelCopy::copySet;
           }
+          if (type == byte[].class) {
+            return v -> ((byte[]) v).clone();
+          }
           if (JsonNode.class.isAssignableFrom(type)) {
             return v -> ((JsonNode) v).deepCopy();
           }
@@ -122,12 +128,20 @@ public final class ModelCopy {
               || type.getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
             return ModelCopy::copyModel;
           }
-          return v -> {
-            throw new IllegalArgumentException(
-                "cannot copy a " + type.getName() + ": not a fabric8 model value");
-          };
+          return REFUSE;
         }
       };
+
+  private static final UnaryOperator<Object> REFUSE =
+      v -> {
+        throw new IllegalArgumentException(
+            "cannot copy a " + v.getClass().getName() + ": not a fabric8 model value");
+      };
+
+  /** Whether {@link #deep} copies values of {@code type} (or shares them, being immutable). */
+  static boolean copies(Class<?> type) {
+    return COPIERS.get(type) != REFUSE;
+  }
 
   private static final Set<Class<?>> IMMUTABLE =
       Set.of(

@@ -127,6 +127,68 @@ class ModelCopyTest {
     assertThat(CODEC.encode(original)).isEqualTo(CODEC.encode(decode(POD, Pod.class)));
   }
 
+  /**
+   * Every type a field of a served kind can hold, through every nested model class, is one {@link
+   * ModelCopy#deep} copies: a fabric8 upgrade that brings a new value type (as {@code Lease}'s
+   * {@code ZonedDateTime}) fails here, not in the first copy of such an object.
+   */
+  @Test
+  void everyFieldTypeOfEveryServedKindIsCopied() {
+    Set<Class<?>> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<java.lang.reflect.Type> todo = new java.util.ArrayDeque<>();
+    io.skiff.api.ResourceRegistry.builtin().all().forEach(t -> todo.add(t.type()));
+    List<String> refused = new java.util.ArrayList<>();
+    while (!todo.isEmpty()) {
+      java.lang.reflect.Type t = todo.poll();
+      if (t instanceof java.lang.reflect.ParameterizedType p) {
+        todo.add(p.getRawType());
+        todo.addAll(List.of(p.getActualTypeArguments()));
+        continue;
+      }
+      if (!(t instanceof Class<?> c) || c.isPrimitive() || !seen.add(c)) {
+        continue; // type variables and wildcards: their bounds are among the kinds walked
+      }
+      if (c == Object.class || c.isInterface() && !c.getPackageName().startsWith("java.util")) {
+        continue; // free values (additionalProperties): decoded as maps, lists and scalars
+      }
+      if (c.getPackageName().startsWith("java.util")) {
+        continue; // the collections themselves; their element types are walked
+      }
+      if (!ModelCopy.copies(c)) {
+        refused.add(c.getName());
+        continue;
+      }
+      if (!c.getPackageName().startsWith("io.fabric8.")) {
+        continue; // shared as immutable, or copied whole (a byte array, a JSON tree)
+      }
+      for (Class<?> k = c; k != Object.class && k != null; k = k.getSuperclass()) {
+        for (Field f : k.getDeclaredFields()) {
+          if (!Modifier.isStatic(f.getModifiers())) {
+            todo.add(f.getGenericType());
+          }
+        }
+      }
+    }
+    assertThat(seen).hasSizeGreaterThan(200);
+    assertThat(refused).isEmpty();
+  }
+
+  @Test
+  void immutableJdkValuesAreShared() {
+    Pod pod = decode(POD, Pod.class);
+    java.time.Duration ttl = java.time.Duration.ofMinutes(5);
+    pod.setAdditionalProperty("x-ttl", new io.fabric8.kubernetes.api.model.Duration(ttl));
+    pod.setAdditionalProperty("x-big", new java.math.BigDecimal("1.5"));
+
+    Pod copy = ModelCopy.deep(pod);
+    io.fabric8.kubernetes.api.model.Duration copied =
+        (io.fabric8.kubernetes.api.model.Duration) copy.getAdditionalProperties().get("x-ttl");
+    assertThat(copied).isNotSameAs(pod.getAdditionalProperties().get("x-ttl"));
+    assertThat(copied.getDuration()).isSameAs(ttl);
+    assertThat(copy.getAdditionalProperties().get("x-big"))
+        .isSameAs(pod.getAdditionalProperties().get("x-big"));
+  }
+
   @Test
   void aValueThatIsNoModelValueIsRefusedByName() {
     Pod pod = decode(POD, Pod.class);
