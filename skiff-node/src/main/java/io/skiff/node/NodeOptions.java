@@ -29,8 +29,9 @@ import java.util.function.Function;
  * @param events the event recorder of a node's kubelet, by node name, and (given null) of the
  *     simulated volume provisioner; null for {@link EventRecorder#create} with component {@code
  *     kubelet} ({@code persistentvolume-controller} for volumes)
- * @param workers how many threads write pod status to the API (the node status and leases have one
- *     of their own)
+ * @param workers the fewest threads that write pod status to the API; there is one per simulated
+ *     node beyond that, as every kubelet writes its own (the node status and leases have one of
+ *     their own)
  */
 public record NodeOptions(
     int nodes,
@@ -103,10 +104,11 @@ public record NodeOptions(
   }
 
   /**
-   * Real kubelets write in parallel, one per node. A write waits for its commit (an fsync on the
-   * SQLite store), and concurrent writes share one commit, so the simulated kubelets' throughput
-   * grows with how many write at once: with 4, a 1,000-node DaemonSet waited seconds on them. They
-   * are virtual threads, so many cost little.
+   * The fewest pod workers, however few nodes; beyond it there is one per node, as real kubelets
+   * write in parallel, one per node. A write waits for its commit (an fsync on the SQLite store),
+   * and concurrent writes share one commit, so the simulated kubelets' throughput grows with how
+   * many write at once: with 4, a 1,000-node DaemonSet waited seconds on them. They are virtual
+   * threads, so many cost little.
    */
   static final int DEFAULT_WORKERS = 32;
 

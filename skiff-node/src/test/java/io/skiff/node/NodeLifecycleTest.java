@@ -321,6 +321,24 @@ class NodeLifecycleTest {
   }
 
   @Test
+  void everyNodeHasAPodStatusWriterBeyondTheFewest() throws InterruptedException {
+    cluster.start(cluster.options().withNodes(3).withWorkers(2));
+    eventually(() -> cluster.sim.simulatedNodes() == 3);
+    assertThat(cluster.sim.podWorkers()).isEqualTo(3);
+
+    cluster.nodes.create(
+        new NodeBuilder().withNewMetadata().withName("extra").endMetadata().build());
+    eventually(() -> cluster.sim.simulatedNodes() == 4);
+    assertThat(cluster.sim.podWorkers()).isEqualTo(4);
+  }
+
+  @Test
+  void aSmallClusterHasTheFewestPodStatusWriters() throws InterruptedException {
+    start(2);
+    assertThat(cluster.sim.podWorkers()).isEqualTo(NodeOptions.DEFAULT_WORKERS);
+  }
+
+  @Test
   void nodeCreatedWithItsOwnRangeAndAddressKeepsThem() throws InterruptedException {
     start(0);
     Node mine =
