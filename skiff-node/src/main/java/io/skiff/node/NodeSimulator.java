@@ -208,7 +208,8 @@ public final class NodeSimulator implements AutoCloseable {
     synchronized (workers) {
       workers.add(Thread.ofVirtual().name("skiff-node-heartbeat").start(() -> work(heartbeats)));
     }
-    ensurePodWorkers(Math.max(options.workers(), options.nodes()));
+    // Registering a node makes its agent, and with it its writer, beyond these.
+    ensurePodWorkers(options.workers());
     registerAll();
   }
 

@@ -51,8 +51,7 @@ final class InProcessCluster implements AutoCloseable {
   private final Path dataDir;
   private final String backend;
   private final Duration timeout;
-  private final boolean events =
-      Boolean.parseBoolean(System.getProperty("skiff.bench.events", "true"));
+  private final boolean events;
   private final KubeClient nodeClient;
   private final KubeClient schedulerClient;
   private final KubeClient controllerClient;
@@ -62,8 +61,9 @@ final class InProcessCluster implements AutoCloseable {
   private ControllerManager controllers;
 
   private InProcessCluster(
-      Clock clock, Store store, Path dataDir, String backend, Duration timeout) {
+      Clock clock, Store store, Path dataDir, String backend, Duration timeout, boolean events) {
     this.clock = clock;
+    this.events = events;
     this.store = store;
     this.dataDir = dataDir;
     this.backend = backend;
@@ -85,12 +85,14 @@ final class InProcessCluster implements AutoCloseable {
       throws Exception {
     String backend = System.getProperty("skiff.bench.store", "sqlite");
     Duration timeout = Duration.ofSeconds(Integer.getInteger("skiff.bench.timeout", 600));
+    boolean events = Boolean.parseBoolean(System.getProperty("skiff.bench.events", "true"));
     Path dataDir = backend.equals("memory") ? null : BenchFiles.freshDir("workload");
     Store store =
         dataDir == null
             ? new MemoryStore()
             : SqliteStore.open(dataDir.resolve("skiff.db"), SqliteStore.Options.defaults());
-    InProcessCluster cluster = new InProcessCluster(clock, store, dataDir, backend, timeout);
+    InProcessCluster cluster =
+        new InProcessCluster(clock, store, dataDir, backend, timeout, events);
     try {
       cluster.start(nodeCount, podsPerNode);
     } catch (Exception | Error e) {

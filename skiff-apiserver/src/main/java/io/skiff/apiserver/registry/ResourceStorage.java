@@ -100,11 +100,7 @@ public final class ResourceStorage {
   }
 
   Optional<HasMetadata> read(String namespace, String name) {
-    try {
-      return store.get(type.key(namespace, name)).map(this::decode);
-    } catch (io.skiff.store.InvalidRequestException e) {
-      return Optional.empty();
-    }
+    return stored(namespace, name).map(this::decode);
   }
 
   /**
@@ -113,10 +109,14 @@ public final class ResourceStorage {
    * store, which says what the current version is.
    */
   Optional<HasMetadata> readShared(String namespace, String name, WatchCache cache) {
+    return stored(namespace, name)
+        .map(kv -> cache.peek(type, kv.key(), kv.modRevision()).orElseGet(() -> decode(kv)));
+  }
+
+  /** The stored value of {@code namespace}/{@code name}; empty for a name no key can have. */
+  private Optional<KeyValue> stored(String namespace, String name) {
     try {
-      return store
-          .get(type.key(namespace, name))
-          .map(kv -> cache.peek(type, kv.key(), kv.modRevision()).orElseGet(() -> decode(kv)));
+      return store.get(type.key(namespace, name));
     } catch (io.skiff.store.InvalidRequestException e) {
       return Optional.empty();
     }

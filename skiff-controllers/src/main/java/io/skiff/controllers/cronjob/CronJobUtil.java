@@ -101,14 +101,10 @@ final class CronJobUtil {
   }
 
   /**
-   * How long until the next start time after the most recent one (or after now when start times
-   * were missed or the schedule is broken), plus {@link #NEXT_SCHEDULE_DELTA}.
+   * When to look again: the next start time after the most recent one (or after now when start
+   * times were missed or the schedule is broken), plus {@link #NEXT_SCHEDULE_DELTA} (upstream's
+   * nextScheduleTimeDuration, as a time rather than a delay from {@code now}).
    */
-  static Duration nextScheduleTimeDuration(CronJob cj, Instant now, CronSchedule schedule) {
-    return Duration.between(now, nextSync(cj, now, schedule));
-  }
-
-  /** When to look again: {@link #nextScheduleTimeDuration} from {@code now}. */
   static Instant nextSync(CronJob cj, Instant now, CronSchedule schedule) {
     MostRecent r = mostRecentScheduleTime(cj, now, schedule, false);
     Instant from;

@@ -94,34 +94,37 @@ class QueueControllerTest {
     assertThat(c.queue().length()).isEqualTo(1);
   }
 
-  @Test
-  void requeueAfterCountsFromTheEndOfTheSync() throws Exception {
+  /**
+   * Processes "ns/a" once, its sync taking {@code syncTakes} on the clock and returning {@code r}.
+   */
+  private Scripted syncOnce(Duration syncTakes, QueueController.Result r) throws Exception {
     Scripted c = new Scripted();
-    c.eachSyncTakes = Duration.ofSeconds(4);
-    c.outcomes.add(QueueController.Result.requeueAfter(Duration.ofSeconds(5)));
+    c.eachSyncTakes = syncTakes;
+    c.outcomes.add(r);
     c.enqueue("ns/a");
     c.processNextWorkItem();
+    return c;
+  }
+
+  @Test
+  void requeueAfterCountsFromTheEndOfTheSync() throws Exception {
+    syncOnce(Duration.ofSeconds(4), QueueController.Result.requeueAfter(Duration.ofSeconds(5)));
     assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(5));
   }
 
   @Test
   void requeueAtWaitsUntilThatTimeWhateverTheSyncTook() throws Exception {
-    Scripted c = new Scripted();
-    c.eachSyncTakes = Duration.ofSeconds(4);
-    c.outcomes.add(QueueController.Result.requeueAt(clock.now().plusSeconds(5)));
-    c.enqueue("ns/a");
-    c.processNextWorkItem();
+    syncOnce(Duration.ofSeconds(4), QueueController.Result.requeueAt(clock.now().plusSeconds(5)));
     assertThat(clock.pendingDelays()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
   void aRequeueTimeThatPassedWhileTheSyncRanQueuesTheKeyAtOnce() throws Exception {
     // A test's clock jumped past a CronJob's next start time while its sync ran.
-    Scripted c = new Scripted();
-    c.eachSyncTakes = Duration.ofMinutes(5);
-    c.outcomes.add(QueueController.Result.requeueAt(clock.now().plus(Duration.ofMinutes(4))));
-    c.enqueue("ns/a");
-    c.processNextWorkItem();
+    Scripted c =
+        syncOnce(
+            Duration.ofMinutes(5),
+            QueueController.Result.requeueAt(clock.now().plus(Duration.ofMinutes(4))));
     assertThat(clock.pendingTimers()).isZero();
     assertThat(c.queue().length()).isEqualTo(1);
   }
