@@ -163,8 +163,11 @@ public final class DeploymentScaleBench {
           return s == null
               ? "no status"
               : String.format(
-                  "replicas %s, updated %s, available %s",
-                  s.getReplicas(), s.getUpdatedReplicas(), s.getAvailableReplicas());
+                  "replicas %s, updated %s, ready %s, available %s",
+                  s.getReplicas(),
+                  s.getUpdatedReplicas(),
+                  s.getReadyReplicas(),
+                  s.getAvailableReplicas());
         });
   }
 }

@@ -162,20 +162,23 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   /**
-   * Polls {@code done} every 100 ms until it holds, printing {@code progress} every 5 s; throws
-   * once the timeout has passed.
+   * Polls {@code done} every 100 ms until it holds, printing {@code progress} every {@code
+   * skiff.bench.progressMillis} (5,000: 500 shows where a convergence stalls); throws once the
+   * timeout has passed.
    */
   void await(String what, BooleanSupplier done, Supplier<String> progress)
       throws InterruptedException {
-    long deadline = clock.nanoTime() + timeout.toNanos();
-    long lastReport = clock.nanoTime();
+    long start = clock.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long every = Long.getLong("skiff.bench.progressMillis", 5_000) * 1_000_000L;
+    long lastReport = start;
     while (clock.nanoTime() < deadline) {
       if (done.getAsBoolean()) {
         return;
       }
-      if (clock.nanoTime() - lastReport > 5_000_000_000L) {
+      if (clock.nanoTime() - lastReport >= every) {
         lastReport = clock.nanoTime();
-        System.out.println("    ... " + progress.get());
+        System.out.printf("    ... %.1f s: %s%n", seconds(lastReport - start), progress.get());
       }
       clock.sleep(Duration.ofMillis(100));
     }
