@@ -275,7 +275,7 @@ final class Writer {
       if (exists) {
         throw new KeyExistsException(w.key);
       }
-      insert(w, rev, true, false, rev, prevId, w.value);
+      db.insert(rev, w.key, true, false, rev, prevId, w.value);
       KeyValue kv = new KeyValue(w.key, w.value, rev, rev);
       events.add(new WatchEvent(WatchEvent.Type.CREATED, kv, null));
       return kv;
@@ -288,34 +288,15 @@ final class Writer {
       throw new ConflictException(prev, w.expected);
     }
     if (w.op == Op.UPDATE) {
-      insert(w, rev, false, false, cur.createRevision(), prevId, w.value);
+      db.insert(rev, w.key, false, false, cur.createRevision(), prevId, w.value);
       KeyValue kv = new KeyValue(w.key, w.value, cur.createRevision(), rev);
       events.add(new WatchEvent(WatchEvent.Type.UPDATED, kv, prev));
       return kv;
     }
-    insert(w, rev, false, true, cur.createRevision(), prevId, null);
+    db.insert(rev, w.key, false, true, cur.createRevision(), prevId, null);
     KeyValue tombstone = new KeyValue(w.key, null, cur.createRevision(), rev);
     events.add(new WatchEvent(WatchEvent.Type.DELETED, tombstone, prev));
     return new Deleted(rev, prev);
-  }
-
-  private void insert(
-      Write w, long rev, boolean created, boolean deleted, long createRev, long prev, byte[] value)
-      throws SQLException {
-    try {
-      db.insert(rev, w.key, created, deleted, createRev, prev, value);
-    } catch (SQLException e) {
-      if (!Schema.isUniqueViolation(e)) {
-        throw e;
-      }
-      // The database refused a second write on top of the same previous row. The check above
-      // should have caught it; report it as the conflict it is.
-      LogTable.Row now = db.latest(w.key);
-      if (now == null || now.deleted()) {
-        throw Schema.failure(file, e);
-      }
-      throw new ConflictException(now.kv(w.key), w.expected);
-    }
   }
 
   private void publish(List<WatchEvent> events) {

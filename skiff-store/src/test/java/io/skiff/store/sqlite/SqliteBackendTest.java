@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.skiff.store.ConflictException;
 import io.skiff.store.KeyValue;
 import io.skiff.store.ListResult;
 import io.skiff.store.StorageFailureException;
@@ -204,18 +203,40 @@ class SqliteBackendTest {
   }
 
   @Test
-  void theDatabaseItselfRefusesTwoWritesOnTheSamePreviousRevision() {
+  void theDatabaseItselfRefusesARowThatDoesNotFollowItsKeysLatestRow() {
     try (SqliteStore store = open()) {
-      KeyValue k = store.create("/k", v("1"));
-      // A stray row that already claims to follow revision 1, out of sight of the writer's check.
-      store.execOnWriter("INSERT INTO log VALUES (0, '/k', 0, 0, 1, 1, x'00')");
-
-      assertThatThrownBy(() -> store.update("/k", v("2"), 1))
-          .isInstanceOfSatisfying(
-              ConflictException.class, e -> assertThat(e.current()).isEqualTo(k));
-      assertThat(store.currentRevision()).isEqualTo(1);
-      assertThat(store.create("/other", v("x")).modRevision()).isEqualTo(2);
+      store.create("/k", v("1"));
+      KeyValue latest = store.update("/k", v("2"), 1);
+      // Rows written past the writer's check: one based on the key's first row, as a lost update
+      // would be, and a second create of the key.
+      for (String row : List.of("(3, '/k', 0, 0, 1, 1, x'00')", "(3, '/k', 1, 0, 3, 0, x'00')")) {
+        assertThatThrownBy(() -> store.execOnWriter("INSERT INTO log VALUES " + row))
+            .hasMessageContaining("a row must follow its key's latest row");
+      }
+      assertThat(store.get("/k")).contains(latest);
+      assertThat(store.update("/k", v("3"), 2).modRevision()).isEqualTo(3);
     }
+  }
+
+  @Test
+  void aVersion1StoreIsUpgradedInPlaceWithItsData() throws Exception {
+    try (SqliteStore store = open()) {
+      store.create("/a", v("1"));
+      store.update("/a", v("2"), 1);
+      store.create("/b", v("x"));
+    }
+    // What version 1 had instead of the trigger.
+    sql("DROP TRIGGER log_follows_latest");
+    sql("CREATE UNIQUE INDEX log_name_prev ON log (name, prev_revision)");
+    sql("PRAGMA user_version = 1");
+
+    try (SqliteStore store = open()) {
+      assertThat(store.get("/a").orElseThrow()).isEqualTo(new KeyValue("/a", v("2"), 1, 2));
+      assertThat(store.currentRevision()).isEqualTo(3);
+      assertThat(store.update("/b", v("y"), 3).modRevision()).isEqualTo(4);
+    }
+    assertThat(pragma("user_version")).isEqualTo(Schema.VERSION);
+    assertThat(schemaObjects()).contains("log_follows_latest").doesNotContain("log_name_prev");
   }
 
   @Test
@@ -361,6 +382,18 @@ class SqliteBackendTest {
         ResultSet rs = s.executeQuery("SELECT count(*) FROM log")) {
       return rs.getLong(1);
     }
+  }
+
+  private List<String> schemaObjects() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
   }
 
   private long pragma(String name) throws SQLException {
