@@ -110,6 +110,25 @@ class ClientEventRecorderTest {
   }
 
   @Test
+  void similarEventsCombineWhileEachFollowsTheLastWithinTenMinutes() {
+    // Twelve, four minutes apart: 44 minutes from the first to the last, but never ten between two.
+    for (int i = 0; i < 12; i++) {
+      recorder.event(object, "Normal", "Scaled", "scaled to " + i);
+      clock.advance(Duration.ofMinutes(4));
+    }
+    recorder.event(object, "Normal", "Other", "after a pause");
+    clock.advance(Duration.ofMinutes(11));
+    recorder.event(object, "Normal", "Scaled", "scaled to 12");
+
+    List<Event> events = events();
+    assertThat(events).extracting(Event::getMessage).contains("scaled to 12");
+    assertThat(events)
+        .filteredOn(e -> e.getMessage().startsWith("(combined"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(3));
+  }
+
+  @Test
   void aFloodAboutOneObjectIsCutAtTheBurstThenRefills() {
     for (int i = 0; i < 30; i++) {
       recorder.event(object, "Normal", "Reason" + i, "m");
@@ -119,6 +138,14 @@ class ClientEventRecorderTest {
     clock.advance(Duration.ofMinutes(5));
     recorder.event(object, "Normal", "Late", "m");
     assertThat(events()).hasSize(26);
+  }
+
+  @Test
+  void theBurstCountsEveryFieldPathOfAnObjectTogether() {
+    for (int i = 0; i < 30; i++) {
+      recorder.event(object, "spec.containers{c" + i + "}", "Normal", "Started", "m");
+    }
+    assertThat(events()).hasSize(25);
   }
 
   @Test

@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@link EventRecorder} over a {@link KubeClient}, with client-go's EventCorrelator: an event
  * seen before (same source, object, type, reason and message) patches the existing Event's count,
- * message and lastTimestamp; more than ten similar events (same but for the message) about one
- * object within ten minutes are combined into one; each source and object may burst 25 events, then
- * one per five minutes. Writes run one at a time on {@code executor}, in submission order.
+ * message and lastTimestamp; from the tenth different message of similar events (same object, type
+ * and reason; any field path), each less than ten minutes after the last, they are combined into
+ * one; events about one object (any field path) may burst 25, then one per five minutes. Writes run
+ * one at a time on {@code executor}, in submission order.
  */
 public final class ClientEventRecorder implements EventRecorder {
 
@@ -54,9 +55,10 @@ public final class ClientEventRecorder implements EventRecorder {
   private final Clock clock;
   private final Executor executor;
 
-  private final Map<String, Similar> similar = lru();
-  private final Map<String, Event> seen = lru();
-  private final Map<String, Bucket> spam = lru();
+  private final Map<AggregateKey, Similar> similar = lru();
+  // Keyed by an EventKey, or by the AggregateKey of a combined event.
+  private final Map<Object, Logged> seen = lru();
+  private final Map<ObjectKey, Bucket> spam = lru();
   private long lastNanos;
 
   ClientEventRecorder(
@@ -104,29 +106,29 @@ public final class ClientEventRecorder implements EventRecorder {
 
   private synchronized void record(
       ObjectReference ref, String type, String reason, String message, Instant now) {
-    String objectKey =
-        String.join(
-            "\u0000",
-            component,
-            String.valueOf(host),
-            ref.getKind(),
-            String.valueOf(ref.getNamespace()),
-            ref.getName(),
-            String.valueOf(ref.getUid()),
-            String.valueOf(ref.getApiVersion()),
-            String.valueOf(ref.getFieldPath()));
-    if (!allow(objectKey, now)) {
+    // client-go's keys, less the source and reporting component: one recorder has one of each.
+    // Records, not joined strings: they share their strings with the reference, and a simulated
+    // node's recorder keeps thousands of keys in each cache.
+    ObjectKey object =
+        new ObjectKey(
+            ref.getKind(), ref.getNamespace(), ref.getName(), ref.getUid(), ref.getApiVersion());
+    if (!allow(object, now)) {
       return;
     }
-    String aggregateKey = objectKey + "\u0000" + type + "\u0000" + reason;
-    String key = aggregateKey + "\u0000" + message;
+    AggregateKey aggregateKey = new AggregateKey(object, type, reason);
+    Object key = new EventKey(object, ref.getFieldPath(), type, reason, message);
     Similar s = similar.get(aggregateKey);
-    if (s == null || Duration.between(s.since, now).compareTo(SIMILAR_WINDOW) > 0) {
-      s = new Similar(now);
+    // The window runs from the last similar event, not the first: a steady stream stays combined.
+    if (s == null || Duration.between(s.last, now).compareTo(SIMILAR_WINDOW) > 0) {
+      s = new Similar();
       similar.put(aggregateKey, s);
     }
+    s.last = now;
     s.messages.add(message);
     if (s.messages.size() >= MAX_SIMILAR) {
+      // As upstream, the set stays below the limit: a ReplicaSet's 10,000 "Created pod" messages
+      // must not all be kept.
+      s.messages.remove(s.messages.iterator().next());
       key = aggregateKey;
       message = "(combined from similar events): " + message;
     }
@@ -134,11 +136,11 @@ public final class ClientEventRecorder implements EventRecorder {
   }
 
   private void write(
-      String key, ObjectReference ref, String type, String reason, String message, Instant now) {
-    Event previous = seen.get(key);
+      Object key, ObjectReference ref, String type, String reason, String message, Instant now) {
+    Logged previous = seen.get(key);
     String ts = RFC3339.format(now);
     if (previous != null) {
-      int count = previous.getCount() == null ? 2 : previous.getCount() + 1;
+      int count = previous.count() + 1;
       String patch =
           "{\"count\":"
               + count
@@ -148,13 +150,10 @@ public final class ClientEventRecorder implements EventRecorder {
               + quote(message)
               + "}";
       try {
-        Event patched =
-            events.patch(
-                previous.getMetadata().getNamespace(),
-                previous.getMetadata().getName(),
-                PatchType.MERGE_PATCH,
-                patch);
-        seen.put(key, patched);
+        seen.put(
+            key,
+            Logged.of(
+                events.patch(previous.namespace(), previous.name(), PatchType.MERGE_PATCH, patch)));
         return;
       } catch (StatusError e) {
         if (e.code() != 404) {
@@ -189,7 +188,7 @@ public final class ClientEventRecorder implements EventRecorder {
     event.setReportingComponent(component);
     event.setReportingInstance(host == null ? "" : host);
     try {
-      seen.put(key, events.create(event));
+      seen.put(key, Logged.of(events.create(event)));
     } catch (RuntimeException e) {
       // An event about an object in a namespace being deleted, say: events are best effort.
       log.log(System.Logger.Level.DEBUG, "event create failed: {0}", e.getMessage());
@@ -197,8 +196,8 @@ public final class ClientEventRecorder implements EventRecorder {
   }
 
   /** client-go's spam filter: a token bucket per source and object. */
-  private boolean allow(String objectKey, Instant now) {
-    Bucket b = spam.computeIfAbsent(objectKey, k -> new Bucket(SPAM_BURST, now));
+  private boolean allow(ObjectKey object, Instant now) {
+    Bucket b = spam.computeIfAbsent(object, k -> new Bucket(SPAM_BURST, now));
     long refills = Duration.between(b.updated, now).dividedBy(SPAM_REFILL);
     if (refills > 0) {
       b.tokens = (int) Math.min(SPAM_BURST, b.tokens + refills);
@@ -232,22 +231,42 @@ public final class ClientEventRecorder implements EventRecorder {
     return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
   }
 
-  private static <V> Map<String, V> lru() {
+  private static <K, V> Map<K, V> lru() {
     return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
         return size() > CACHE_SIZE;
       }
     };
   }
 
-  private static final class Similar {
-    final Instant since;
-    final Set<String> messages = new HashSet<>();
+  /** The involved object: client-go's spam key. */
+  private record ObjectKey(
+      String kind, String namespace, String name, String uid, String apiVersion) {}
 
-    Similar(Instant since) {
-      this.since = since;
+  /** Events that differ only in their message (and field path) are similar. */
+  private record AggregateKey(ObjectKey object, String type, String reason) {}
+
+  /** An event seen before, whose Event a repeat counts on. */
+  private record EventKey(
+      ObjectKey object, String fieldPath, String type, String reason, String message) {}
+
+  /**
+   * What a later identical event needs of the Event written: upstream's eventLog. Not the Event
+   * itself: a simulated node's recorder holds up to 4,096 of these, and a server runs one per node.
+   */
+  private record Logged(String namespace, String name, int count) {
+    static Logged of(Event e) {
+      return new Logged(
+          e.getMetadata().getNamespace(),
+          e.getMetadata().getName(),
+          e.getCount() == null ? 1 : e.getCount());
     }
+  }
+
+  private static final class Similar {
+    Instant last;
+    final Set<String> messages = new HashSet<>();
   }
 
   private static final class Bucket {
