@@ -159,20 +159,27 @@ public final class ModelCopy {
 
   private static Object copyList(Object v) {
     List<?> list = (List<?>) v;
-    List<Object> copy = new ArrayList<>(list.size());
-    for (Object item : list) {
-      copy.add(copyValue(item));
+    return copyItems(list, new ArrayList<>(list.size()));
+  }
+
+  private static Object copyItems(List<?> from, ArrayList<Object> into) {
+    into.ensureCapacity(from.size());
+    for (Object item : from) {
+      into.add(copyValue(item));
     }
-    return copy;
+    return into;
   }
 
   private static Object copyMap(Object v) {
     Map<?, ?> map = (Map<?, ?>) v;
-    Map<Object, Object> copy = LinkedHashMap.newLinkedHashMap(map.size());
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      copy.put(e.getKey(), copyValue(e.getValue()));
+    return copyEntries(map, LinkedHashMap.newLinkedHashMap(map.size()));
+  }
+
+  private static Object copyEntries(Map<?, ?> from, Map<Object, Object> into) {
+    for (Map.Entry<?, ?> e : from.entrySet()) {
+      into.put(e.getKey(), copyValue(e.getValue()));
     }
-    return copy;
+    return into;
   }
 
   private static Object copySet(Object v) {
@@ -188,9 +195,37 @@ public final class ModelCopy {
     Shape shape = SHAPES.get(obj.getClass());
     Object copy = instantiate(shape, obj);
     for (VarHandle f : shape.fields) {
-      f.set(copy, copyValue(f.get(obj)));
+      Object value = f.get(obj);
+      if (!fillInitial(f.get(copy), value)) {
+        f.set(copy, copyValue(value));
+      }
     }
     return copy;
+  }
+
+  /**
+   * Copies {@code value}'s items into {@code initial}, the empty list or map that the constructor
+   * gave the copy's field, if they are of the kind a copy would be: fabric8's constructors give
+   * every object an {@code additionalProperties} map and most their lists, and replacing them was a
+   * third of the maps that a 10,000-pod create allocated.
+   */
+  @SuppressWarnings("unchecked")
+  private static boolean fillInitial(Object initial, Object value) {
+    if (value instanceof Map<?, ?> map
+        && initial instanceof Map<?, ?> target
+        && target.getClass() == LinkedHashMap.class
+        && target.isEmpty()) {
+      copyEntries(map, (Map<Object, Object>) target);
+      return true;
+    }
+    if (value instanceof List<?> list
+        && initial instanceof List<?> target
+        && target.getClass() == ArrayList.class
+        && target.isEmpty()) {
+      copyItems(list, (ArrayList<Object>) target);
+      return true;
+    }
+    return false;
   }
 
   private static Object instantiate(Shape shape, Object obj) {
