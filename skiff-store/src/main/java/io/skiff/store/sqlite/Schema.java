@@ -33,7 +33,7 @@ final class Schema {
 
   /** Turns a version 1 store into a version 2 one; its data stays as it is. */
   private static final List<String> UPGRADE_FROM_1 =
-      List.of("DROP INDEX log_name_prev", FOLLOWS_LATEST, "PRAGMA user_version = 2");
+      List.of("DROP INDEX IF EXISTS log_name_prev", FOLLOWS_LATEST, "PRAGMA user_version = 2");
 
   private static final List<String> CREATE =
       List.of(
