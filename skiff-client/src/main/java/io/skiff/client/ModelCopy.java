@@ -162,8 +162,7 @@ public final class ModelCopy {
     return copyItems(list, new ArrayList<>(list.size()));
   }
 
-  private static Object copyItems(List<?> from, ArrayList<Object> into) {
-    into.ensureCapacity(from.size());
+  private static Object copyItems(List<?> from, List<Object> into) {
     for (Object item : from) {
       into.add(copyValue(item));
     }
@@ -222,7 +221,8 @@ public final class ModelCopy {
         && initial instanceof List<?> target
         && target.getClass() == ArrayList.class
         && target.isEmpty()) {
-      copyItems(list, (ArrayList<Object>) target);
+      ((ArrayList<Object>) target).ensureCapacity(list.size());
+      copyItems(list, (List<Object>) target);
       return true;
     }
     return false;
